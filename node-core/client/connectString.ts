@@ -1,0 +1,77 @@
+// Parses ZooKeeper connect strings ("h1:p1,h2:p2/chroot") and maps paths between the client's chrooted view and
+// the server's absolute one.
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface ParsedConnectString {
+  hosts: HostPort[];
+  /** Undefined when there is no chroot (or it is "/"). */
+  chroot: string | undefined;
+}
+
+const defaultPort = 2181;
+
+function parseHost(entry: string): HostPort {
+  const trimmed = entry.trim();
+  // [::1]:2181 for IPv6 literals, host:port otherwise; a missing port is ZooKeeper's default.
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed);
+  if (bracketed !== null) return { host: bracketed[1]!, port: bracketed[2] === undefined ? defaultPort : Number(bracketed[2]) };
+  const colon = trimmed.lastIndexOf(':');
+  if (colon < 0) return { host: trimmed, port: defaultPort };
+  const port = Number(trimmed.slice(colon + 1));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port in connect string entry "${entry}"`);
+  return { host: trimmed.slice(0, colon), port };
+}
+
+export function validatePath(path: string): void {
+  if (path.length === 0 || path[0] !== '/') throw new Error(`Path must start with / character: "${path}"`);
+  if (path.length > 1 && path.endsWith('/')) throw new Error(`Path must not end with / character: "${path}"`);
+  if (path.includes('//')) throw new Error(`empty node name specified in "${path}"`);
+  if (/\/\.\.?(\/|$)/.test(path)) throw new Error(`relative paths not allowed in "${path}"`);
+  if (path.includes('\u0000')) throw new Error(`null character not allowed in "${path}"`);
+}
+
+export function parseConnectString(connectString: string): ParsedConnectString {
+  const slash = connectString.indexOf('/');
+  const hostPart = slash < 0 ? connectString : connectString.slice(0, slash);
+  let chroot: string | undefined = slash < 0 ? undefined : connectString.slice(slash);
+  if (chroot === '/') chroot = undefined;
+  if (chroot !== undefined) validatePath(chroot);
+  const hosts = hostPart
+    .split(',')
+    .filter((h) => h.trim() !== '')
+    .map(parseHost);
+  if (hosts.length === 0) throw new Error(`connect string "${connectString}" names no server`);
+  return { hosts, chroot };
+}
+
+/** Fisher-Yates, so every client of an ensemble does not start on the same server. */
+export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [result[i], result[j]] = [result[j]!, result[i]!];
+  }
+  return result;
+}
+
+export class Chroot {
+  constructor(readonly root: string | undefined) {}
+
+  toServer(clientPath: string): string {
+    if (this.root === undefined) return clientPath;
+    return clientPath === '/' ? this.root : this.root + clientPath;
+  }
+
+  /** Paths outside the chroot (which a server should never send) are passed through unchanged. */
+  toClient(serverPath: string): string {
+    const root = this.root;
+    if (root === undefined) return serverPath;
+    if (serverPath === root) return '/';
+    if (serverPath.startsWith(root + '/')) return serverPath.slice(root.length);
+    return serverPath;
+  }
+}

@@ -1,0 +1,27 @@
+// The ZooKeeper client: ZkClient for sessions and operations, ZkConnection for raw single-socket protocol access.
+export {
+  ZkClient,
+  TransactionBuilder,
+  MultiError,
+  openAclUnsafe,
+  creatorAllAcl,
+  readAclUnsafe,
+  type ZkClientOptions,
+  type ZkClientState,
+  type ZkClientEvents,
+  type CreateOptions,
+  type TransactionOp,
+  type ReadOp,
+  type Data,
+} from './zkClient.js';
+export {
+  ZkConnection,
+  ConnectionLossError,
+  SessionExpiredError,
+  type ZkConnectOptions,
+  type ZkConnectionEvents,
+  type ZkReply,
+  type ZkTlsOptions,
+} from './zkConnection.js';
+export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
+export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';

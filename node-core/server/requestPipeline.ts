@@ -1,0 +1,171 @@
+// The request pipeline: prep -> propose (log or quorum) -> commit -> apply -> reply, as ZooKeeper's processor chain.
+// Writes are prepared at arrival, in arrival order, against the tree plus not-yet-applied changes; they apply in
+// zxid order once the commit path says so. Each connection's replies leave in request order, and a read runs only
+// when every earlier request of its connection has been applied, which gives ZooKeeper's ordering guarantees.
+import { OpCode, opCodeName, writeOpCodes, type RequestHeader } from '../protocol/index.js';
+import type { DataTree } from '../tree/dataTree.js';
+import type { RequestPreparer, WriteRequest } from '../txn/prepRequest.js';
+import { encodeTxnEntry, type Txn, type TxnHeader } from '../txn/txnRecords.js';
+import { applyTxn, type ApplyResult } from '../txn/applyTxn.js';
+import type { Logger } from '../log/logger.js';
+import type { CommitPath } from './commitPath.js';
+import { ClientConnection, type QueuedRequest } from './clientConnection.js';
+
+/** What the pipeline needs to finish a request it cannot answer from the tree alone. */
+export interface PipelineHost {
+  /** Runs a read-side request (reads, watches, sync, ping) for a connection at the head of its queue. */
+  executeRead(connection: ClientConnection, request: QueuedRequest): { reply: Buffer; zxid: bigint };
+  /** Delivers the watch events of an applied transaction. */
+  deliverWatchEvents(result: ApplyResult): void;
+  /** Session bookkeeping and snapshot accounting after each applied transaction. */
+  afterApply(header: TxnHeader, txn: Txn, result: ApplyResult): void;
+  /** Builds the reply a connection gets when its own write has been applied (connect replies included). */
+  replyFor(connection: ClientConnection, request: QueuedRequest, result: ApplyResult): Buffer;
+  /** Durability failed: the server must stop acknowledging writes. */
+  commitFailed(error: Error): void;
+  /** A reply left for its client after `latency` ms in the server (srvr/mntr figures). */
+  replySent(latency: number): void;
+}
+
+interface InFlightTxn {
+  zxid: bigint;
+  header: TxnHeader;
+  txn: Txn;
+  connection?: ClientConnection;
+  request?: QueuedRequest;
+  onApplied?: (result: ApplyResult) => void;
+}
+
+export class RequestPipeline {
+  private readonly inFlight: InFlightTxn[] = [];
+  private lastProposedZxid: bigint;
+  private failed = false;
+
+  constructor(
+    private readonly tree: DataTree,
+    private readonly preparer: RequestPreparer,
+    private readonly commitPath: CommitPath,
+    private readonly host: PipelineHost,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.lastProposedZxid = tree.lastProcessedZxid;
+    commitPath.onCommitted(
+      (zxid) => this.committed(zxid),
+      (error) => this.commitError(error),
+    );
+  }
+
+  get outstanding(): number {
+    return this.inFlight.length;
+  }
+
+  /** The zxid the next write will get; the ensemble resets it at each new epoch. */
+  setLastProposedZxid(zxid: bigint): void {
+    this.lastProposedZxid = zxid;
+  }
+
+  /** Queues a client request behind the earlier ones of its connection; writes are prepared and proposed now. */
+  submit(connection: ClientConnection, header: RequestHeader, body: unknown): void {
+    const isWrite = writeOpCodes.has(header.type);
+    const request: QueuedRequest = { header, body, isWrite, receivedAt: this.clock() };
+    connection.queue.push(request);
+    if (isWrite) {
+      this.proposeWrite(
+        { sessionId: connection.sessionId, cxid: header.xid, type: header.type, body, authInfo: connection.authInfo } as WriteRequest,
+        connection,
+        request,
+      );
+    } else {
+      this.pump(connection);
+    }
+  }
+
+  /** A request that already has its reply (a reconnect answered at once): it still leaves in order. */
+  submitAnswered(connection: ClientConnection, header: RequestHeader, reply: Buffer): void {
+    connection.queue.push({ header, body: null, isWrite: true, receivedAt: this.clock(), reply });
+    this.pump(connection);
+  }
+
+  /** Writes the server makes itself (session creation, expiry) or on behalf of a connection's handshake. */
+  submitWrite(
+    request: WriteRequest,
+    origin?: { connection: ClientConnection; request: QueuedRequest },
+    onApplied?: (result: ApplyResult) => void,
+  ): void {
+    if (origin) origin.connection.queue.push(origin.request);
+    this.proposeWrite(request, origin?.connection, origin?.request, onApplied);
+  }
+
+  private proposeWrite(
+    request: WriteRequest,
+    connection?: ClientConnection,
+    queued?: QueuedRequest,
+    onApplied?: (result: ApplyResult) => void,
+  ): void {
+    if (this.failed) {
+      // After a disk failure nothing may be acknowledged; the connection learns it by losing its socket.
+      connection?.close();
+      return;
+    }
+    const zxid = ++this.lastProposedZxid;
+    const { header, txn } = this.preparer.prepare(request, zxid, BigInt(this.clock()));
+    const entry: InFlightTxn = { zxid, header, txn, connection, request: queued, onApplied };
+    this.inFlight.push(entry);
+    this.commitPath.propose(zxid, encodeTxnEntry(header, txn));
+  }
+
+  private committed(zxid: bigint): void {
+    while (this.inFlight.length > 0 && this.inFlight[0]!.zxid <= zxid) {
+      const entry = this.inFlight.shift()!;
+      this.apply(entry.header, entry.txn, entry);
+    }
+  }
+
+  /** Applies a committed transaction; for an ensemble learner also those that other members proposed. */
+  apply(header: TxnHeader, txn: Txn, origin?: InFlightTxn): ApplyResult {
+    const result = applyTxn(this.tree, header, txn);
+    this.preparer.applied(header.zxid);
+    this.host.deliverWatchEvents(result);
+    this.host.afterApply(header, txn, result);
+    origin?.onApplied?.(result);
+    if (origin?.connection && origin.request) {
+      const { connection, request } = origin;
+      request.reply = this.host.replyFor(connection, request, result);
+      request.replyZxid = header.zxid;
+      this.pump(connection);
+    }
+    return result;
+  }
+
+  /** Sends every finished reply at the head of the connection's queue and runs reads that have reached it. */
+  pump(connection: ClientConnection): void {
+    const queue = connection.queue;
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (head.reply === undefined) {
+        if (head.isWrite) return;
+        const { reply, zxid } = this.host.executeRead(connection, head);
+        head.reply = reply;
+        head.replyZxid = zxid;
+      }
+      queue.shift();
+      connection.write(head.reply);
+      const now = this.clock();
+      connection.recordLatency(head.receivedAt, now, head.header, head.replyZxid ?? 0n, opCodeName(head.header.type));
+      this.host.replySent(now - head.receivedAt);
+      if (head.header.type === OpCode.closeSession) {
+        connection.closeAfterFlush();
+        queue.length = 0;
+        return;
+      }
+    }
+  }
+
+  private commitError(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.logger.error(`Transaction log failed, no further writes will be acknowledged: ${error.message}`);
+    this.host.commitFailed(error);
+  }
+}

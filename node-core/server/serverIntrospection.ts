@@ -1,0 +1,235 @@
+// Exposes a running ZooKeeperServer as the ServerIntrospection view that four-letter words and the AdminServer
+// render, and attaches both to it.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FOUR_LETTER_WORDS, resolveWhitelist, runFourLetterWord } from './fourLetterWords.js';
+import { AdminServer } from './adminServer.js';
+import {
+  defaultEnvironment,
+  fullVersion,
+  type ConnectionInfo,
+  type QuorumIntrospection,
+  type ServerIntrospection,
+  type ServerState,
+  type ServerStatsSnapshot,
+} from './introspection.js';
+import type { ZooKeeperServer } from './zooKeeperServer.js';
+
+const version = fullVersion();
+
+function directorySize(dir: string): number {
+  try {
+    return readdirSync(dir).reduce((sum, name) => {
+      try {
+        return sum + statSync(join(dir, name)).size;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  } catch {
+    return 0;
+  }
+}
+
+export class ServerIntrospectionView implements ServerIntrospection {
+  /** Set by an ensemble member so mode and quorum figures show its role. */
+  quorumView: () => QuorumIntrospection | null = () => null;
+  stateView: () => ServerState = () => 'standalone';
+
+  constructor(private readonly server: ZooKeeperServer) {}
+
+  get config() {
+    return this.server.config;
+  }
+
+  get version(): string {
+    return version;
+  }
+
+  serverState(): ServerState {
+    return this.server.readOnlyMode ? 'read-only' : this.stateView();
+  }
+
+  isServing(): boolean {
+    return this.server.isServing;
+  }
+
+  isReadOnly(): boolean {
+    return this.server.readOnlyMode;
+  }
+
+  serverId(): number {
+    return this.quorumView()?.myid ?? 0;
+  }
+
+  stats(): ServerStatsSnapshot {
+    const s = this.server.statistics;
+    const tree = this.server.database.tree;
+    let ephemerals = 0;
+    for (const paths of tree.sessionsWithEphemerals().values()) ephemerals += paths.size;
+    return {
+      minLatency: s.min,
+      avgLatency: s.avg,
+      maxLatency: s.maxLatency,
+      packetsReceived: s.packetsReceived,
+      packetsSent: s.packetsSent,
+      numAliveConnections: this.server.connections.size,
+      outstandingRequests: this.server.pipeline?.outstanding ?? 0,
+      lastProcessedZxid: this.server.database.lastProcessedZxid,
+      nodeCount: tree.nodeCount,
+      watchCount: this.server.watches.size,
+      ephemeralsCount: ephemerals,
+      approximateDataSize: tree.approximateDataSize(),
+      globalSessions: this.server.sessions.size,
+      localSessions: 0,
+      uptime: this.server.startedAt ? Date.now() - this.server.startedAt : 0,
+      authFailedCount: s.authFailed,
+      lastClientResponseSize: -1,
+      minClientResponseSize: -1,
+      maxClientResponseSize: -1,
+      fsyncThresholdExceedCount: 0,
+      nonMtlsRemoteConnCount: 0,
+      nonMtlsLocalConnCount: 0,
+      outstandingTlsHandshake: 0,
+      openFileDescriptorCount: openFileDescriptors(),
+      maxFileDescriptorCount: 1_048_576,
+    };
+  }
+
+  metrics(): Record<string, number> {
+    return { snap_count: 0 };
+  }
+
+  connections(): ConnectionInfo[] {
+    return [...this.server.connections.values()].map((c) => ({
+      remoteAddress: c.remoteAddress,
+      remotePort: c.remotePort,
+      interestOps: 1,
+      outstandingRequests: c.outstandingRequests,
+      packetsReceived: c.packetsReceived,
+      packetsSent: c.packetsSent,
+      sessionId: c.sessionId,
+      lastOperation: c.lastOperation,
+      established: c.establishedAt,
+      sessionTimeout: c.sessionTimeout,
+      lastCxid: c.lastCxid,
+      lastZxid: c.lastZxid,
+      lastResponseTime: c.lastResponseTime,
+      lastLatency: c.lastLatency,
+      minLatency: c.latencyCount ? c.minLatency : 0,
+      avgLatency: c.latencyCount ? c.totalLatency / c.latencyCount : 0,
+      maxLatency: c.maxLatency,
+      secure: false,
+    }));
+  }
+
+  private sessionOf(connectionId: number): bigint {
+    return this.server.connections.get(connectionId)?.sessionId ?? 0n;
+  }
+
+  watchesBySession() {
+    return [...this.server.watches.watchesBySession()].map(([watcher, paths]) => ({
+      sessionId: this.sessionOf(watcher),
+      paths,
+    }));
+  }
+
+  watchesByPath() {
+    return [...this.server.watches.watchesByPath()].map(([path, watchers]) => ({
+      path,
+      sessionIds: watchers.map((w) => this.sessionOf(w)),
+    }));
+  }
+
+  sessionsWithEphemerals() {
+    return [...this.server.database.tree.sessionsWithEphemerals()].map(([sessionId, paths]) => ({
+      sessionId,
+      paths: [...paths].sort(),
+    }));
+  }
+
+  sessionExpiry() {
+    const buckets = new Map<number, bigint[]>();
+    for (const s of this.server.sessions.all()) {
+      const list = buckets.get(s.expiresAt) ?? [];
+      list.push(s.sessionId);
+      buckets.set(s.expiresAt, list);
+    }
+    return [...buckets]
+      .sort(([a], [b]) => a - b)
+      .map(([at, sessionIds]) => ({ expiresAtElapsed: at, expiresAtWall: at, sessionIds }));
+  }
+
+  connectionExpiry() {
+    return [];
+  }
+
+  dataDirSize(): number {
+    return directorySize(join(this.server.config.dataDir, 'version-2'));
+  }
+
+  logDirSize(): number {
+    return directorySize(join(this.server.config.dataLogDir, 'version-2'));
+  }
+
+  lastSnapshot() {
+    return null;
+  }
+
+  digests() {
+    return [];
+  }
+
+  environment() {
+    return defaultEnvironment(version);
+  }
+
+  quorum(): QuorumIntrospection | null {
+    return this.quorumView();
+  }
+
+  resetStats(): void {
+    this.server.statistics.reset();
+  }
+
+  resetConnectionStats(): void {
+    for (const c of this.server.connections.values()) c.resetStats();
+  }
+
+  resetObserverConnectionStats(): void {
+    // Observers' connection figures are kept by the ensemble layer; nothing to reset for a standalone server.
+  }
+}
+
+function openFileDescriptors(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return 0;
+  }
+}
+
+const fourLetterWordNames: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
+
+/** Wires four-letter words on the client port to the server's introspection view. */
+export function attachFourLetterWords(server: ZooKeeperServer): ServerIntrospectionView {
+  const view = new ServerIntrospectionView(server);
+  const whitelist = resolveWhitelist(server.config.fourLetterWordWhitelist, server.config.readOnlyModeEnabled);
+  server.introspection = view;
+  server.fourLetterWordNames = fourLetterWordNames;
+  server.fourLetterWordRunner = (word) => runFourLetterWord(word, view, whitelist);
+  return view;
+}
+
+/** Starts the AdminServer when admin.enableServer is on; the ensemble adds its election command to it. */
+export async function startAdminServer(server: ZooKeeperServer): Promise<AdminServer | undefined> {
+  if (!server.config.admin.enableServer || !server.introspection) return undefined;
+  const admin = new AdminServer(server.introspection, { logger: server.logger.child('AdminServer') });
+  try {
+    await admin.start();
+  } catch (error) {
+    server.logger.warn(`AdminServer not started: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  return admin;
+}

@@ -1,0 +1,143 @@
+// The server's durable state: the in-memory tree and sessions, rebuilt at start from the newest valid snapshot plus
+// the transaction log after it, and snapshotted again every snapCount transactions while the server keeps serving.
+import * as path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { SnapshotStore, TxnLog, purgeOldFiles } from '../storage/index.js';
+import { DataTree } from '../tree/dataTree.js';
+import { deserializeSnapshot, serializeSnapshot } from '../tree/snapshotCodec.js';
+import { applyTxn } from '../txn/applyTxn.js';
+import { decodeTxnEntry, type Txn, type TxnHeader } from '../txn/txnRecords.js';
+import { OpCode } from '../protocol/index.js';
+import type { Logger } from '../log/logger.js';
+
+export interface ZkDatabaseOptions {
+  dataDir: string;
+  dataLogDir: string;
+  snapCount: number;
+  forceSync: boolean;
+  maxEntryBytes: number;
+  snapRetainCount: number;
+  logger: Logger;
+}
+
+export class ZkDatabase {
+  tree: DataTree;
+  /** Session id -> timeout of every session the replicated state knows (restored at recovery). */
+  readonly sessions = new Map<bigint, number>();
+  private txnsSinceSnapshot = 0;
+  private snapshotThreshold: number;
+  private snapshotInProgress: Promise<void> | null = null;
+
+  private constructor(
+    readonly log: TxnLog,
+    readonly snapshots: SnapshotStore,
+    private readonly options: ZkDatabaseOptions,
+  ) {
+    this.tree = new DataTree();
+    this.snapshotThreshold = this.nextThreshold();
+  }
+
+  static async open(options: ZkDatabaseOptions): Promise<ZkDatabase> {
+    const snapDir = path.join(options.dataDir, 'version-2');
+    const logDir = path.join(options.dataLogDir, 'version-2');
+    await mkdir(snapDir, { recursive: true });
+    await mkdir(logDir, { recursive: true });
+    const log = await TxnLog.open(logDir, {
+      logger: options.logger.child('txnlog'),
+      forceSync: options.forceSync,
+      maxEntryBytes: options.maxEntryBytes,
+    });
+    const snapshots = await SnapshotStore.open(snapDir, { logger: options.logger.child('snapshot') });
+    const database = new ZkDatabase(log, snapshots, options);
+    await database.recover();
+    return database;
+  }
+
+  get lastProcessedZxid(): bigint {
+    return this.tree.lastProcessedZxid;
+  }
+
+  private async recover(): Promise<void> {
+    const started = Date.now();
+    const snapshot = await this.snapshots.loadNewestValid();
+    let fromZxid = 0n;
+    if (snapshot) {
+      const restored = deserializeSnapshot(snapshot.body);
+      this.tree = restored.tree;
+      for (const [id, timeout] of restored.sessions) this.sessions.set(id, timeout);
+      this.tree.lastProcessedZxid = snapshot.zxid;
+      fromZxid = snapshot.zxid;
+    }
+    let replayed = 0;
+    for await (const entry of this.log.read(fromZxid)) {
+      const { header, txn } = decodeTxnEntry(entry.payload);
+      this.applyRecovered(header, txn);
+      replayed++;
+    }
+    this.options.logger.info(
+      `Recovered ${this.tree.nodeCount} znodes, ${this.sessions.size} sessions at zxid 0x${this.tree.lastProcessedZxid.toString(16)} ` +
+        `(snapshot 0x${fromZxid.toString(16)} + ${replayed} log entries) in ${Date.now() - started} ms`,
+    );
+  }
+
+  private applyRecovered(header: TxnHeader, txn: Txn): void {
+    applyTxn(this.tree, header, txn);
+    this.trackSessions(header, txn);
+  }
+
+  /** Keeps the session table in step with createSession/closeSession transactions. */
+  trackSessions(header: TxnHeader, txn: Txn): void {
+    if (txn.type === OpCode.createSession) this.sessions.set(header.clientId, txn.timeOut);
+    else if (txn.type === OpCode.closeSession) this.sessions.delete(header.clientId);
+  }
+
+  /** Called after each applied transaction; starts a snapshot in the background when enough have accumulated. */
+  noteApplied(): void {
+    this.txnsSinceSnapshot++;
+    if (this.txnsSinceSnapshot >= this.snapshotThreshold && !this.snapshotInProgress) {
+      this.txnsSinceSnapshot = 0;
+      this.snapshotThreshold = this.nextThreshold();
+      this.log.roll();
+      this.snapshotInProgress = this.takeSnapshot().finally(() => {
+        this.snapshotInProgress = null;
+      });
+    }
+  }
+
+  /** ZooKeeper randomises the point between snapCount/2 and snapCount so members do not snapshot together. */
+  private nextThreshold(): number {
+    const half = Math.max(1, Math.floor(this.options.snapCount / 2));
+    return half + Math.floor(Math.random() * half);
+  }
+
+  /**
+   * Writes a snapshot named after the last applied zxid. Serialisation proceeds in chunks between which writes may
+   * apply (a fuzzy snapshot, as ZooKeeper's); recovery replays the log from the name's zxid, and replaying a
+   * transaction the snapshot already holds is harmless.
+   */
+  async takeSnapshot(): Promise<void> {
+    const zxid = this.tree.lastProcessedZxid;
+    const started = Date.now();
+    try {
+      await this.snapshots.writeSnapshot(zxid, serializeSnapshot(this.tree, new Map(this.sessions)));
+      this.options.logger.info(`Snapshot 0x${zxid.toString(16)} written in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.options.logger.error(`Snapshot 0x${zxid.toString(16)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async purge(): Promise<void> {
+    const result = await purgeOldFiles({
+      dataDir: this.options.dataDir,
+      dataLogDir: this.options.dataLogDir,
+      snapRetainCount: this.options.snapRetainCount,
+      logger: this.options.logger,
+    });
+    this.options.logger.info(`Autopurge removed ${result.snapshots.length} snapshots and ${result.logs.length} logs`);
+  }
+
+  async close(): Promise<void> {
+    await this.snapshotInProgress;
+    await this.log.close();
+  }
+}

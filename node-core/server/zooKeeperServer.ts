@@ -1,0 +1,453 @@
+// A Paddock server: listens on the client port(s), creates and expires sessions, runs requests through the
+// pipeline, serves reads and watches, and answers four-letter words. Standalone it commits to the local log; an
+// ensemble member hands its pipeline a quorum commit path instead.
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import {
+  ErrorCode,
+  KeeperState,
+  OpCode,
+  WatcherType,
+  opCodeName,
+  type AddWatchRequest,
+  type AuthPacket,
+  type ConnectRequest,
+  type PathRequest,
+  type RemoveWatchesRequest,
+  type RequestHeader,
+  type SetWatchesRequest,
+} from '../protocol/index.js';
+import type { Logger } from '../log/logger.js';
+import type { ZooConfig } from './config/zooCfg.js';
+import { ClientConnection, type ConnectionHost, type QueuedRequest } from './clientConnection.js';
+import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
+import { SessionTracker } from './sessionTracker.js';
+import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
+import { ZkDatabase } from './zkDatabase.js';
+import { LocalCommitPath } from './localCommitPath.js';
+import type { CommitPath } from './commitPath.js';
+import { RequestPreparer } from '../txn/prepRequest.js';
+import type { ApplyResult } from '../txn/applyTxn.js';
+import type { Txn, TxnHeader } from '../txn/txnRecords.js';
+import { processRead, type ReadBody } from '../tree/readRequests.js';
+import { addAuthIds, authenticate } from '../tree/acl.js';
+import { WatchManager } from '../watch/watchManager.js';
+import { ServerStatistics } from './serverStatistics.js';
+import type { ServerIntrospectionView } from './serverIntrospection.js';
+
+export class ZooKeeperServer implements ConnectionHost, PipelineHost {
+  database!: ZkDatabase;
+  pipeline!: RequestPipeline;
+  sessions!: SessionTracker;
+  readonly watches = new WatchManager();
+  readonly connections = new Map<number, ClientConnection>();
+  private readonly connectionsBySession = new Map<bigint, ClientConnection>();
+  private readonly connectionsPerAddress = new Map<string, number>();
+  private readonly listeners: net.Server[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  readonly statistics = new ServerStatistics();
+  startedAt = 0;
+  private serving = false;
+  /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
+  readOnlyMode = false;
+  private stopping = false;
+  /** Extra four-letter words and state an ensemble member layers on top (mode, quorum figures). */
+  fourLetterWordRunner: (word: string, connection: ClientConnection) => string = () => '';
+  fourLetterWordNames: ReadonlySet<string> = new Set();
+  introspection?: ServerIntrospectionView;
+
+  constructor(
+    readonly config: ZooConfig,
+    readonly logger: Logger,
+    private readonly serverId = 1,
+  ) {}
+
+  get isServing(): boolean {
+    return this.serving;
+  }
+
+  /** Loads the database and opens the pipeline; an ensemble member passes its quorum commit path. */
+  async open(commitPath?: CommitPath): Promise<void> {
+    this.database = await ZkDatabase.open({
+      dataDir: this.config.dataDir,
+      dataLogDir: this.config.dataLogDir,
+      snapCount: this.config.snapCount,
+      forceSync: this.config.forceSync,
+      maxEntryBytes: Math.max(this.config.juteMaxBuffer + 1024, 16 * 1024 * 1024),
+      snapRetainCount: this.config.autopurge.snapRetainCount,
+      logger: this.logger,
+    });
+    const now = Date.now();
+    this.sessions = new SessionTracker(this.config.tickTime, this.serverId, now);
+    for (const [sessionId, timeout] of this.database.sessions) this.sessions.add(sessionId, timeout, now);
+    this.attachPipeline(commitPath ?? new LocalCommitPath(this.database.log));
+  }
+
+  attachPipeline(commitPath: CommitPath): void {
+    const preparer = new RequestPreparer(this.database.tree, {
+      skipAcl: this.config.skipACL,
+      extendedTypesEnabled: this.config.extendedTypesEnabled,
+      checkSession: (sessionId) => (this.sessions.has(sessionId) ? ErrorCode.ok : ErrorCode.unknownSession),
+    });
+    this.pipeline = new RequestPipeline(this.database.tree, preparer, commitPath, this, this.logger);
+  }
+
+  /** Standalone start: recover, listen, serve. */
+  async start(): Promise<void> {
+    await this.open();
+    await this.listen();
+    this.startServing();
+  }
+
+  async listen(): Promise<void> {
+    const address = this.config.clientPortAddress ?? '0.0.0.0';
+    if (this.config.clientPort !== undefined) {
+      this.listeners.push(await this.listenOn(net.createServer(), address, this.config.clientPort));
+      this.logger.info(`binding to port ${address}:${this.config.clientPort}`);
+    }
+    if (this.config.secureClientPort !== undefined) {
+      const ssl = this.config.ssl;
+      const server = tls.createServer({
+        key: ssl.keyStoreLocation ? readFileSync(ssl.keyStoreLocation) : undefined,
+        cert: ssl.keyStoreLocation ? readFileSync(ssl.keyStoreLocation) : undefined,
+        ca: ssl.trustStoreLocation ? readFileSync(ssl.trustStoreLocation) : undefined,
+        passphrase: ssl.keyStorePassword,
+        requestCert: ssl.clientAuth !== 'none',
+        rejectUnauthorized: ssl.clientAuth === 'need',
+      });
+      const secureAddress = this.config.secureClientPortAddress ?? address;
+      this.listeners.push(await this.listenOn(server, secureAddress, this.config.secureClientPort, 'secureConnection'));
+      this.logger.info(`binding to secure port ${secureAddress}:${this.config.secureClientPort}`);
+    }
+  }
+
+  private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
+    server.on(event, (socket: net.Socket) => this.accept(socket));
+    server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, address, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  /** Opens the doors: sessions start expiring, requests are answered. */
+  startServing(): void {
+    this.serving = true;
+    this.startedAt = Date.now();
+    const tick = Math.max(10, Math.floor(this.config.tickTime / 2));
+    this.timers.push(setInterval(() => this.expireSessions(), tick));
+    const purgeHours = this.config.autopurge.purgeIntervalHours;
+    if (purgeHours > 0) {
+      this.timers.push(setInterval(() => void this.database.purge(), purgeHours * 3600_000));
+    }
+  }
+
+  stopServing(): void {
+    this.serving = false;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopServing();
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    for (const connection of this.connections.values()) connection.close();
+    await this.database?.close();
+  }
+
+  addresses(): net.AddressInfo[] {
+    return this.listeners.map((l) => l.address() as net.AddressInfo);
+  }
+
+  private accept(socket: net.Socket): void {
+    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const count = this.connectionsPerAddress.get(address) ?? 0;
+    const max = this.config.maxClientCnxns;
+    if (max > 0 && count >= max) {
+      this.logger.warn(`Too many connections from /${address} - max is ${max}`);
+      socket.destroy();
+      return;
+    }
+    this.connectionsPerAddress.set(address, count + 1);
+    const connection = new ClientConnection(socket, this, this.logger, this.config.juteMaxBuffer);
+    this.connections.set(connection.id, connection);
+  }
+
+  // ---- ConnectionHost ----
+
+  isFourLetterWord(word: string): boolean {
+    return this.fourLetterWordNames.has(word);
+  }
+
+  runFourLetterWord(word: string, connection: ClientConnection): string {
+    return this.fourLetterWordRunner(word, connection);
+  }
+
+  connect(connection: ClientConnection, request: ConnectRequest): void {
+    if (!this.serving) {
+      this.logger.info(`Refusing session request from ${connection.describe()}: not serving`);
+      connection.close();
+      return;
+    }
+    const lastZxid = this.database.lastProcessedZxid;
+    if (request.lastZxidSeen > lastZxid) {
+      this.logger.info(
+        `Refusing session request for client ${connection.describe()} as it has seen zxid 0x${request.lastZxidSeen.toString(16)} ` +
+          `our last zxid is 0x${lastZxid.toString(16)} client must try another server`,
+      );
+      connection.close();
+      return;
+    }
+    const timeout = Math.min(Math.max(request.timeOut, this.config.minSessionTimeout), this.config.maxSessionTimeout);
+    connection.sessionTimeout = timeout;
+    connection.readOnly = request.readOnly === true;
+    connection.answerWithReadOnlyFlag = request.readOnly !== undefined;
+    const connectHeader: RequestHeader = { xid: 0, type: OpCode.createSession };
+    if (request.sessionId === 0n) {
+      const sessionId = this.sessions.allocateSessionId();
+      this.sessions.add(sessionId, timeout, Date.now());
+      this.attachSession(connection, sessionId);
+      this.logger.info(`Creating new session 0x${sessionId.toString(16)} with timeout ${timeout} for ${connection.describe()}`);
+      const queued: QueuedRequest = { header: connectHeader, body: null, isWrite: true, receivedAt: Date.now() };
+      this.pipeline.submitWrite(
+        { sessionId, cxid: 0, type: OpCode.createSession, body: { timeOut: timeout }, authInfo: [] },
+        { connection, request: queued },
+      );
+      return;
+    }
+    const session = this.sessions.get(request.sessionId);
+    const valid =
+      session !== undefined && !session.closing && isSessionPasswordValid(request.sessionId, request.passwd);
+    if (!valid) {
+      this.logger.info(`Invalid session 0x${request.sessionId.toString(16)} for client ${connection.describe()}, probably expired`);
+      connection.sendConnectResponse({
+        protocolVersion: 0,
+        timeOut: 0,
+        sessionId: 0n,
+        passwd: Buffer.alloc(16),
+        readOnly: connection.answerWithReadOnlyFlag ? false : undefined,
+      });
+      connection.closeAfterFlush();
+      return;
+    }
+    session.timeout = timeout;
+    this.sessions.touch(request.sessionId, Date.now());
+    this.attachSession(connection, request.sessionId);
+    this.logger.info(`Established session 0x${request.sessionId.toString(16)} with negotiated timeout ${timeout} for ${connection.describe()}`);
+    this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
+  }
+
+  /** The answer keeps the shape of the request: the readOnly flag only when the client sent one. */
+  private connectResponseFrame(connection: ClientConnection): Buffer {
+    return ClientConnection.connectResponseFrame({
+      protocolVersion: 0,
+      timeOut: connection.sessionTimeout,
+      sessionId: connection.sessionId,
+      passwd: sessionPassword(connection.sessionId),
+      readOnly: connection.answerWithReadOnlyFlag ? this.readOnlyMode : undefined,
+    });
+  }
+
+  /** One connection per session: a reconnect elsewhere closes the older connection, as ZooKeeper does. */
+  private attachSession(connection: ClientConnection, sessionId: bigint): void {
+    const previous = this.connectionsBySession.get(sessionId);
+    if (previous && previous !== connection) {
+      this.logger.info(`Session 0x${sessionId.toString(16)} moved to ${connection.describe()}; closing ${previous.describe()}`);
+      previous.close();
+    }
+    connection.sessionId = sessionId;
+    this.connectionsBySession.set(sessionId, connection);
+  }
+
+  request(connection: ClientConnection, header: RequestHeader, body: unknown): void {
+    this.statistics.packetReceived();
+    this.sessions.touch(connection.sessionId, Date.now());
+    if (header.type === OpCode.auth) {
+      this.authenticateConnection(connection, header, body as AuthPacket);
+      return;
+    }
+    if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
+    this.pipeline.submit(connection, header, body);
+  }
+
+  unknownRequest(connection: ClientConnection, header: RequestHeader): void {
+    this.logger.warn(`Received packet of unknown type ${header.type} from ${connection.describe()}; closing it`);
+    connection.write(ClientConnection.encodeReply({ xid: header.xid, zxid: -1n, err: ErrorCode.unimplemented }, header.type, null));
+    connection.closeAfterFlush();
+  }
+
+  private authenticateConnection(connection: ClientConnection, header: RequestHeader, packet: AuthPacket): void {
+    const outcome = authenticate(packet.scheme, packet.auth, connection.remoteAddress, this.config.superDigest);
+    if (!outcome.ok) {
+      this.statistics.authFailed++;
+      this.logger.warn(`Authentication failed for scheme: ${packet.scheme}`);
+      connection.write(ClientConnection.encodeReply({ xid: header.xid, zxid: 0n, err: ErrorCode.authFailed }, OpCode.auth, null));
+      connection.closeAfterFlush();
+      return;
+    }
+    // ZooKeeper keeps a connection's ids in a hash set; whoAmI and "auth" ACL expansion show that order.
+    connection.authInfo = addAuthIds(connection.authInfo, outcome.ids);
+    connection.write(ClientConnection.encodeReply({ xid: header.xid, zxid: 0n, err: 0 }, OpCode.auth, null));
+  }
+
+  closed(connection: ClientConnection): void {
+    this.connections.delete(connection.id);
+    this.watches.removeWatcher(connection.id);
+    if (this.connectionsBySession.get(connection.sessionId) === connection) this.connectionsBySession.delete(connection.sessionId);
+    const address = connection.remoteAddress;
+    const count = (this.connectionsPerAddress.get(address) ?? 1) - 1;
+    if (count <= 0) this.connectionsPerAddress.delete(address);
+    else this.connectionsPerAddress.set(address, count);
+  }
+
+  private expireSessions(): void {
+    for (const session of this.sessions.expire(Date.now())) {
+      this.logger.info(`Expiring session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);
+      this.closeSession(session.sessionId);
+    }
+  }
+
+  /** Ends a session through the pipeline, so its ephemerals go in a logged transaction. */
+  closeSession(sessionId: bigint): void {
+    this.sessions.markClosing(sessionId);
+    this.pipeline.submitWrite({ sessionId, cxid: 0, type: OpCode.closeSession, body: null, authInfo: [] });
+    this.connectionsBySession.get(sessionId)?.close();
+  }
+
+  // ---- PipelineHost ----
+
+  executeRead(connection: ClientConnection, request: QueuedRequest): { reply: Buffer; zxid: bigint } {
+    const { header } = request;
+    const zxid = this.database.lastProcessedZxid;
+    const reply = (err: number, body: unknown = null) => ({
+      reply: ClientConnection.encodeReply({ xid: header.xid, zxid, err }, header.type, body),
+      zxid,
+    });
+    switch (header.type) {
+      case OpCode.ping:
+        return reply(0);
+      case OpCode.sync:
+        return reply(0, { path: (request.body as PathRequest).path });
+      case OpCode.setWatches:
+      case OpCode.setWatches2: {
+        this.replayWatches(connection, request.body as SetWatchesRequest);
+        return reply(0);
+      }
+      case OpCode.addWatch: {
+        const { path, mode } = request.body as AddWatchRequest;
+        this.watches.addPersistentWatch(path, connection.id, mode === 1);
+        return reply(0, { err: 0 });
+      }
+      case OpCode.removeWatches:
+      case OpCode.checkWatches: {
+        const { path, type } = request.body as RemoveWatchesRequest;
+        // 3.8 knows only the children/data/any watcher types here; the persistent ones came in 3.9.
+        if (type < WatcherType.children || type > WatcherType.any) return reply(ErrorCode.marshallingError);
+        const found =
+          header.type === OpCode.removeWatches
+            ? this.watches.removeWatches(path, connection.id, type)
+            : this.watches.containsWatch(path, connection.id, type);
+        return reply(found ? 0 : ErrorCode.noWatcher);
+      }
+      default: {
+        const result = processRead(this.database.tree, header.type, request.body as ReadBody, {
+          sessionId: connection.sessionId,
+          authInfo: connection.authInfo,
+          skipAcl: this.config.skipACL,
+        });
+        if (result.watch) this.registerWatch(connection, result.watch.kind, result.watch.path);
+        const response = result.response;
+        // multiRead's reply body is the bare list of per-op results.
+        return reply(result.err, response && 'results' in response ? response.results : response);
+      }
+    }
+  }
+
+  private registerWatch(connection: ClientConnection, kind: 'data' | 'exist' | 'child', path: string): void {
+    if (kind === 'data') this.watches.addDataWatch(path, connection.id);
+    else if (kind === 'exist') this.watches.addExistWatch(path, connection.id);
+    else this.watches.addChildWatch(path, connection.id);
+  }
+
+  private replayWatches(connection: ClientConnection, request: SetWatchesRequest): void {
+    const tree = this.database.tree;
+    const deliveries = this.watches.setWatchesReplay(
+      {
+        exists: (p) => tree.getNode(p) !== undefined,
+        mzxid: (p) => tree.getNode(p)?.mzxid ?? 0n,
+        pzxid: (p) => tree.getNode(p)?.pzxid ?? 0n,
+      },
+      request.relativeZxid,
+      request,
+      connection.id,
+    );
+    for (const delivery of deliveries) connection.sendEvent(delivery.eventType, KeeperState.syncConnected, delivery.path);
+  }
+
+  deliverWatchEvents(result: ApplyResult): void {
+    for (const trigger of result.triggers) {
+      for (const delivery of this.watches.trigger(trigger.path, trigger.type)) {
+        this.connections.get(delivery.watcher)?.sendEvent(delivery.eventType, KeeperState.syncConnected, delivery.path);
+      }
+    }
+  }
+
+  afterApply(header: TxnHeader, txn: Txn, result: ApplyResult): void {
+    this.database.trackSessions(header, txn);
+    this.database.noteApplied();
+    if (txn.type === OpCode.closeSession) {
+      this.sessions.remove(header.clientId);
+      void result;
+    }
+  }
+
+  replyFor(connection: ClientConnection, request: QueuedRequest, result: ApplyResult): Buffer {
+    const type = request.header.type;
+    if (type === OpCode.createSession) {
+      this.logger.info(`Session 0x${connection.sessionId.toString(16)} established for ${connection.describe()}`);
+      return this.connectResponseFrame(connection);
+    }
+    // A multi answers with err 0 even when one of its ops failed; the failure is in the per-op results.
+    const err = type === OpCode.multi ? 0 : result.err;
+    let body: unknown = null;
+    switch (type) {
+      case OpCode.create:
+        body = { path: result.path };
+        break;
+      case OpCode.create2:
+      case OpCode.createContainer:
+      case OpCode.createTTL:
+        body = { path: result.path, stat: result.stat };
+        break;
+      case OpCode.setData:
+      case OpCode.setACL:
+        body = { stat: result.stat };
+        break;
+      case OpCode.multi:
+        body = result.multiResults ?? [];
+        break;
+    }
+    return ClientConnection.encodeReply({ xid: request.header.xid, zxid: result.zxid, err }, type, body);
+  }
+
+  replySent(latency: number): void {
+    this.statistics.packetSent();
+    this.statistics.recordLatency(latency);
+  }
+
+  commitFailed(error: Error): void {
+    this.logger.error(`Stopping: ${error.message}`);
+    for (const connection of this.connections.values()) connection.close();
+    this.stopServing();
+  }
+
+  describeOperation(type: number): string {
+    return opCodeName(type);
+  }
+}

@@ -1,0 +1,742 @@
+// The transaction log: an append-only, checksummed, fsynced record of every proposed transaction, in ZooKeeper's
+// on-disk format (version-2/log.<hex zxid>), with group commit for throughput and torn-tail repair on open.
+//
+// File layout (big-endian): header {int magic "ZKLG", int version 2, long dbid 0}, then entries
+// {long adler32(payload), int length, payload, byte 0x42}. The payload is opaque here except that it starts with
+// a TxnHeader {long clientId, int cxid, long zxid, long time, int type}, which is where an entry's zxid comes from.
+//
+// Failure model: if a write or fsync fails, the log enters a failed state. The failing append, everything queued
+// behind it and every later append reject, because after a failed fsync the kernel may have dropped the dirty pages
+// and a later "successful" fsync would acknowledge writes that are not on disk (the PostgreSQL fsyncgate lesson;
+// ZOOKEEPER-4882). Only reopening, which re-validates the files and cuts any partial tail, makes the log usable again.
+
+import * as fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { adler32 } from './adler32.js';
+import { fsyncDir, isNotFound, readFully, writeFully } from './durableFs.js';
+
+export const TXNLOG_MAGIC = 0x5a4b4c47; // "ZKLG"
+export const TXNLOG_VERSION = 2;
+export const TXNLOG_DBID = 0n;
+export const LOG_HEADER_BYTES = 16;
+/** Bytes an entry adds around its payload: checksum (8), length (4), end-of-record marker (1). */
+export const ENTRY_OVERHEAD_BYTES = 13;
+const END_OF_RECORD = 0x42; // 'B'
+const TXN_HEADER_ZXID_OFFSET = 12;
+const MIN_PAYLOAD_BYTES = TXN_HEADER_ZXID_OFFSET + 8;
+/** ZooKeeper reads log entries up to jute.maxbuffer plus an equal extra; 16 MiB leaves room for big multis. */
+export const DEFAULT_MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+const LOG_PREFIX = 'log.';
+
+export interface TxnLogOptions {
+  logger: Logger;
+  /** fsync every batch before acknowledging it (ZooKeeper's forceSync). Off only for tests and benchmarks. */
+  forceSync?: boolean;
+  /** Entries larger than this are refused on append and treated as corruption on open. */
+  maxEntryBytes?: number;
+  /** Upper bound on the bytes written by one group-commit batch, to bound memory under a burst. */
+  maxBatchBytes?: number;
+}
+
+export interface TxnLogEntry {
+  zxid: bigint;
+  payload: Buffer;
+}
+
+export interface TxnLogStats {
+  /** fsync (fdatasync) calls made for appends. */
+  fsyncs: number;
+  /** write calls made for appends; each carries one or more entries. */
+  batches: number;
+  entries: number;
+  bytes: number;
+}
+
+/** Raised for every append once a disk error has put the log into the failed state. */
+export class TxnLogFailedError extends Error {
+  constructor(readonly original: unknown) {
+    super(`transaction log failed after a disk error and refuses writes until reopened: ${describe(original)}`);
+    this.name = 'TxnLogFailedError';
+  }
+}
+
+/** The zxid of a transaction payload: the big-endian long at offset 12 of its leading TxnHeader. */
+export function zxidOfPayload(payload: Uint8Array): bigint {
+  if (payload.length < MIN_PAYLOAD_BYTES) {
+    throw new RangeError(`payload of ${payload.length} bytes is too short to hold a TxnHeader zxid`);
+  }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  return view.getBigInt64(TXN_HEADER_ZXID_OFFSET, false);
+}
+
+export function logFileName(zxid: bigint): string {
+  return LOG_PREFIX + zxid.toString(16);
+}
+
+/** The start zxid encoded in a log file name, or undefined if the name is not a log file's. */
+export function parseLogFileName(name: string): bigint | undefined {
+  const match = /^log\.([0-9a-fA-F]{1,16})$/.exec(name);
+  return match ? BigInt('0x' + match[1]) : undefined;
+}
+
+export function hexZxid(zxid: bigint): string {
+  return '0x' + zxid.toString(16);
+}
+
+/** Log files in a directory, oldest first. */
+export async function listLogFiles(dir: string): Promise<{ name: string; startZxid: bigint }[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const files: { name: string; startZxid: bigint }[] = [];
+  for (const name of names) {
+    const startZxid = parseLogFileName(name);
+    if (startZxid !== undefined) files.push({ name, startZxid });
+  }
+  return files.sort((x, y) => (x.startZxid < y.startZxid ? -1 : x.startZxid > y.startZxid ? 1 : 0));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface Segment {
+  name: string;
+  path: string;
+  startZxid: bigint;
+  firstZxid: bigint | undefined;
+  lastZxid: bigint | undefined;
+  /** Bytes known to be written (and fsynced when forceSync): readers never look past this. */
+  size: number;
+}
+
+type ScanStep =
+  | { kind: 'entry'; offset: number; end: number; zxid: bigint; payload: Buffer }
+  | { kind: 'end'; offset: number }
+  | { kind: 'invalid'; offset: number; reason: string; zeroLength: boolean };
+
+/**
+ * Reads a log file sequentially through a large buffer so that scanning costs one read call per megabyte rather
+ * than three per entry. `limit` is re-evaluated as the scan advances so a reader can follow a file that grows.
+ */
+class EntryScanner {
+  private chunk: Buffer = Buffer.alloc(0);
+  private chunkStart = 0;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly limit: () => number,
+    private readonly maxEntryBytes: number,
+  ) {}
+
+  private async bytes(position: number, length: number): Promise<Buffer | undefined> {
+    const chunkEnd = this.chunkStart + this.chunk.length;
+    if (position >= this.chunkStart && position + length <= chunkEnd) {
+      return this.chunk.subarray(position - this.chunkStart, position - this.chunkStart + length);
+    }
+    const available = this.limit() - position;
+    if (available < length) return undefined;
+    const want = Math.min(available, Math.max(length, READ_CHUNK_BYTES));
+    // A fresh buffer each time: payloads handed out earlier are views into the previous chunk.
+    const chunk = Buffer.allocUnsafe(want);
+    const got = await readFully(this.handle, chunk, 0, want, position);
+    this.chunk = chunk.subarray(0, got);
+    this.chunkStart = position;
+    if (got < length) return undefined;
+    return this.chunk.subarray(0, length);
+  }
+
+  async next(offset: number): Promise<ScanStep> {
+    if (offset >= this.limit()) return { kind: 'end', offset };
+    const head = await this.bytes(offset, 12);
+    if (!head) return { kind: 'invalid', offset, reason: 'incomplete entry header', zeroLength: false };
+    const checksum = head.readBigUInt64BE(0);
+    const length = head.readInt32BE(8);
+    if (length <= 0 || length > this.maxEntryBytes) {
+      return {
+        kind: 'invalid',
+        offset,
+        reason: `bad entry length ${length}`,
+        zeroLength: length === 0 && checksum === 0n,
+      };
+    }
+    const body = await this.bytes(offset + 12, length + 1);
+    if (!body) return { kind: 'invalid', offset, reason: 'entry cut short (torn write)', zeroLength: false };
+    const payload = body.subarray(0, length);
+    if (BigInt(adler32(payload)) !== checksum) {
+      return { kind: 'invalid', offset, reason: 'checksum mismatch', zeroLength: false };
+    }
+    if (body[length] !== END_OF_RECORD) {
+      return { kind: 'invalid', offset, reason: 'missing end-of-record marker 0x42', zeroLength: false };
+    }
+    if (length < MIN_PAYLOAD_BYTES) {
+      return { kind: 'invalid', offset, reason: 'payload too short for a TxnHeader', zeroLength: false };
+    }
+    return { kind: 'entry', offset, end: offset + 12 + length + 1, zxid: zxidOfPayload(payload), payload };
+  }
+}
+
+function encodeHeader(into: Buffer, at: number): void {
+  into.writeInt32BE(TXNLOG_MAGIC, at);
+  into.writeInt32BE(TXNLOG_VERSION, at + 4);
+  into.writeBigInt64BE(TXNLOG_DBID, at + 8);
+}
+
+/** ZooKeeper preallocates log files with zeros; a zero tail is unused space, not damage. */
+async function isZeroFrom(handle: FileHandle, position: number, end: number): Promise<boolean> {
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, end - position)));
+  while (position < end) {
+    const got = await readFully(handle, buffer, 0, Math.min(buffer.length, end - position), position);
+    if (got === 0) return true;
+    for (let i = 0; i < got; i++) if (buffer[i] !== 0) return false;
+    position += got;
+  }
+  return true;
+}
+
+interface AppendOp {
+  kind: 'append';
+  payload: Buffer;
+  zxid: bigint;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+interface RollOp {
+  kind: 'roll';
+}
+interface TruncateOp {
+  kind: 'truncate';
+  zxid: bigint;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+type Op = AppendOp | RollOp | TruncateOp;
+
+/** FIFO with O(1) removal at the head; Array#shift is linear, and a burst can queue tens of thousands of appends. */
+class OpQueue {
+  private items: Op[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): Op | undefined {
+    return this.items[this.head];
+  }
+
+  last(): Op | undefined {
+    return this.size > 0 ? this.items[this.items.length - 1] : undefined;
+  }
+
+  push(op: Op): void {
+    this.items.push(op);
+  }
+
+  shift(): Op | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const op = this.items[this.head]!;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return op;
+  }
+
+  takeAll(): Op[] {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+}
+
+interface Writer {
+  segment: Segment;
+  handle: FileHandle;
+}
+
+export class TxnLog {
+  readonly stats: TxnLogStats = { fsyncs: 0, batches: 0, entries: 0, bytes: 0 };
+
+  private readonly queue = new OpQueue();
+  private draining: Promise<void> | undefined;
+  private writer: Writer | undefined;
+  private rollPending = false;
+  private failure: unknown;
+  private closed = false;
+  /** Bumped by truncation so that a concurrent reader notices the ground moved under it. */
+  private generation = 0;
+
+  private constructor(
+    readonly dir: string,
+    private readonly logger: Logger,
+    private readonly forceSync: boolean,
+    private readonly maxEntryBytes: number,
+    private readonly maxBatchBytes: number,
+    private readonly segments: Segment[],
+  ) {}
+
+  /**
+   * Opens (creating if needed) the log in `dir`, validating every entry of every file and cutting the log at the
+   * first damaged entry: a crash mid-write leaves a torn tail, and nothing after damage can be trusted to be in order.
+   */
+  static async open(dir: string, options: TxnLogOptions): Promise<TxnLog> {
+    const logger = options.logger;
+    const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+    await fs.mkdir(dir, { recursive: true });
+    const files = await listLogFiles(dir);
+    const segments: Segment[] = [];
+    let lastZxid = 0n;
+    let dirChanged = false;
+
+    for (let i = 0; i < files.length; i++) {
+      const { name, startZxid } = files[i]!;
+      const filePath = path.join(dir, name);
+      const handle = await fs.open(filePath, 'r+');
+      let damage: { offset: number; reason: string } | undefined;
+      const segment: Segment = { name, path: filePath, startZxid, firstZxid: undefined, lastZxid: undefined, size: 0 };
+      try {
+        const size = (await handle.stat()).size;
+        if (size === 0) {
+          await handle.close();
+          await fs.unlink(filePath);
+          dirChanged = true;
+          logger.debug(`Removed empty log file ${name}`);
+          continue;
+        }
+        const header = Buffer.alloc(LOG_HEADER_BYTES);
+        const got = await readFully(handle, header, 0, LOG_HEADER_BYTES, 0);
+        if (got < LOG_HEADER_BYTES) damage = { offset: 0, reason: 'incomplete file header' };
+        else if (header.readInt32BE(0) !== TXNLOG_MAGIC) damage = { offset: 0, reason: 'bad magic' };
+        else if (header.readInt32BE(4) !== TXNLOG_VERSION) {
+          damage = { offset: 0, reason: `unsupported version ${header.readInt32BE(4)}` };
+        }
+
+        let offset = LOG_HEADER_BYTES;
+        const scanner = new EntryScanner(handle, () => size, maxEntryBytes);
+        while (!damage) {
+          const step = await scanner.next(offset);
+          if (step.kind === 'end') break;
+          if (step.kind === 'invalid') {
+            if (step.zeroLength && (await isZeroFrom(handle, offset, size))) {
+              await handle.truncate(offset);
+              await handle.sync();
+              logger.info(`Trimmed ${size - offset} bytes of zero padding from ${name} at offset ${offset}`);
+              break;
+            }
+            damage = { offset, reason: step.reason };
+            break;
+          }
+          if (step.zxid <= lastZxid) {
+            damage = { offset, reason: `zxid ${hexZxid(step.zxid)} not greater than ${hexZxid(lastZxid)}` };
+            break;
+          }
+          if (segment.firstZxid === undefined && step.zxid < startZxid) {
+            damage = { offset, reason: `zxid ${hexZxid(step.zxid)} below the file's start zxid` };
+            break;
+          }
+          segment.firstZxid ??= step.zxid;
+          segment.lastZxid = step.zxid;
+          lastZxid = step.zxid;
+          offset = step.end;
+        }
+        segment.size = offset;
+
+        if (damage) {
+          const later = files.slice(i + 1).map((f) => f.name);
+          const keep = damage.offset > LOG_HEADER_BYTES;
+          if (keep) {
+            await handle.truncate(damage.offset);
+            await handle.sync();
+          }
+          await handle.close();
+          if (!keep) await fs.unlink(filePath);
+          for (const laterName of later) await fs.unlink(path.join(dir, laterName));
+          dirChanged = true;
+          logger.warn(
+            `Truncated torn/corrupt log tail of ${name} at offset ${damage.offset} after zxid ${hexZxid(lastZxid)}` +
+              ` (reason: ${damage.reason})` +
+              (keep ? '' : `; removed ${name} as it has no valid entries`) +
+              (later.length > 0 ? `; removed later log files ${later.join(', ')}` : ''),
+          );
+          if (keep) segments.push(segment);
+          break;
+        }
+        await handle.close();
+        if (segment.lastZxid === undefined) {
+          // A header with no entries carries nothing; dropping it keeps "every file has a first entry" true.
+          await fs.unlink(filePath);
+          dirChanged = true;
+          logger.debug(`Removed log file ${name} holding no entries`);
+          continue;
+        }
+        segments.push(segment);
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        throw err;
+      }
+    }
+    if (dirChanged) await fsyncDir(dir);
+    logger.info(`Opened transaction log ${dir}: ${segments.length} file(s), last zxid ${hexZxid(lastZxid)}`);
+    return new TxnLog(
+      dir,
+      logger,
+      options.forceSync ?? true,
+      maxEntryBytes,
+      options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      segments,
+    );
+  }
+
+  /** Zxid of the last entry written to disk (fsynced when forceSync), or 0n for an empty log. */
+  lastZxid(): bigint {
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const last = this.segments[i]!.lastZxid;
+      if (last !== undefined) return last;
+    }
+    return 0n;
+  }
+
+  /** Zxid of the oldest entry still in the log, or undefined if it is empty. Purged files are noticed by read(). */
+  oldestZxid(): bigint | undefined {
+    for (const segment of this.segments) if (segment.firstZxid !== undefined) return segment.firstZxid;
+    return undefined;
+  }
+
+  /** Names of the log files in use, oldest first. */
+  files(): string[] {
+    return this.segments.map((s) => s.name);
+  }
+
+  /** True once a disk error has made the log refuse writes. */
+  isFailed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * Appends one transaction. Resolves once it is written and fsynced; appends resolve in call order. Appends made
+   * while a write is in flight are coalesced into one write and one fsync. Rejects with TxnLogFailedError after a
+   * disk error (see the module comment), and with a RangeError for a payload that is too small, too large or whose
+   * zxid is not above every earlier one; such a refusal leaves the log healthy.
+   */
+  append(payload: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.closed) return reject(new Error('transaction log is closed'));
+      if (this.failure !== undefined) return reject(new TxnLogFailedError(this.failure));
+      if (payload.length > this.maxEntryBytes) {
+        return reject(new RangeError(`entry of ${payload.length} bytes exceeds maxEntryBytes ${this.maxEntryBytes}`));
+      }
+      let zxid: bigint;
+      try {
+        zxid = zxidOfPayload(payload);
+      } catch (err) {
+        return reject(err);
+      }
+      this.queue.push({ kind: 'append', payload, zxid, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** The next append starts a new file named after its zxid, so older files can later be purged whole. */
+  roll(): void {
+    if (this.closed || this.failure !== undefined) return;
+    const tail = this.queue.last();
+    if (tail?.kind === 'roll') return;
+    this.queue.push({ kind: 'roll' });
+    this.kick();
+  }
+
+  /**
+   * Drops every entry with a zxid above `zxid` (ZAB's TRUNC), after every append issued before this call has
+   * finished. Files that start above `zxid` are deleted; the file holding the cut point is truncated and fsynced.
+   */
+  truncateAfter(zxid: bigint): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.closed) return reject(new Error('transaction log is closed'));
+      if (this.failure !== undefined) return reject(new TxnLogFailedError(this.failure));
+      this.queue.push({ kind: 'truncate', zxid, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /**
+   * Every entry with a zxid above `fromZxid`, in order, across files. Only durable entries are returned; entries
+   * appended while iterating are picked up if they become durable before the reader reaches the end. Throws if the
+   * log is truncated underneath the reader or a file turns out damaged.
+   */
+  async *read(fromZxid: bigint): AsyncGenerator<TxnLogEntry> {
+    const generation = this.generation;
+    let index = 0;
+    for (let i = 0; i < this.segments.length; i++) {
+      const first = this.segments[i]!.firstZxid;
+      if (first !== undefined && first <= fromZxid + 1n) index = i;
+    }
+    let segment: Segment | undefined = this.segments[index];
+    while (segment) {
+      let handle: FileHandle | undefined;
+      try {
+        handle = await fs.open(segment.path, 'r');
+      } catch (err) {
+        // purgeOldFiles works on the directory, not through this object, so an old file may vanish under us.
+        if (!isNotFound(err)) throw err;
+        this.logger.debug(`Log file ${segment.name} was removed; skipping it`);
+      }
+      if (handle) {
+        try {
+          const current = segment;
+          const scanner = new EntryScanner(handle, () => current.size, this.maxEntryBytes);
+          let offset = LOG_HEADER_BYTES;
+          for (;;) {
+            if (this.generation !== generation) throw new Error('transaction log was truncated while being read');
+            const step = await scanner.next(offset);
+            if (step.kind === 'end') break;
+            if (step.kind === 'invalid') {
+              throw new Error(`damaged entry in ${current.name} at offset ${offset}: ${step.reason}`);
+            }
+            offset = step.end;
+            if (step.zxid > fromZxid) yield { zxid: step.zxid, payload: step.payload };
+          }
+        } finally {
+          await handle.close();
+        }
+      }
+      if (this.generation !== generation) throw new Error('transaction log was truncated while being read');
+      if (!handle && segment !== this.writer?.segment) {
+        const position = this.segments.indexOf(segment);
+        if (position >= 0) this.segments.splice(position, 1);
+      }
+      const after: bigint = segment.startZxid;
+      segment = this.segments.find((s) => s.startZxid > after);
+    }
+  }
+
+  /** Waits for queued work, then releases the file. Later calls other than close() reject. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      while (this.draining) await this.draining;
+      return;
+    }
+    this.closed = true;
+    while (this.draining) await this.draining;
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.handle.close();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    // Deferred to a microtask so appends issued in the same tick share the first batch.
+    this.draining = new Promise<void>((resolve) => queueMicrotask(resolve))
+      .then(() => this.drain())
+      // drain() settles every op itself; anything escaping it is a bug, and the safe reaction is to stop writing.
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.queue.size > 0 && this.failure === undefined) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (let op = this.queue.peek(); op; op = this.queue.peek()) {
+      if (this.failure !== undefined) {
+        this.rejectQueued();
+        return;
+      }
+      if (op.kind === 'roll') {
+        this.queue.shift();
+        this.rollPending = true;
+        continue;
+      }
+      if (op.kind === 'truncate') {
+        this.queue.shift();
+        try {
+          await this.truncateNow(op.zxid);
+          op.resolve();
+        } catch (err) {
+          this.fail(err);
+          op.reject(new TxnLogFailedError(err));
+        }
+        continue;
+      }
+      const batch = this.takeBatch();
+      if (batch.length === 0) continue;
+      try {
+        await this.writeBatch(batch);
+      } catch (err) {
+        this.fail(err);
+        for (const item of batch) item.reject(new TxnLogFailedError(err));
+        continue;
+      }
+      for (const item of batch) item.resolve();
+    }
+  }
+
+  /** Consecutive appends up to the next roll/truncate or the byte cap, refusing any that would break zxid order. */
+  private takeBatch(): AppendOp[] {
+    const batch: AppendOp[] = [];
+    let bytes = 0;
+    let last = this.lastZxid();
+    for (let op = this.queue.peek(); op?.kind === 'append'; op = this.queue.peek()) {
+      const size = op.payload.length + ENTRY_OVERHEAD_BYTES;
+      if (batch.length > 0 && bytes + size > this.maxBatchBytes) break;
+      this.queue.shift();
+      if (op.zxid <= last) {
+        op.reject(new RangeError(`zxid ${hexZxid(op.zxid)} is not greater than the log's last ${hexZxid(last)}`));
+        continue;
+      }
+      last = op.zxid;
+      bytes += size;
+      batch.push(op);
+    }
+    return batch;
+  }
+
+  private async writeBatch(batch: AppendOp[]): Promise<void> {
+    await this.ensureWriterForTail();
+    const newFile = this.rollPending || !this.writer;
+    let entryBytes = 0;
+    for (const op of batch) entryBytes += op.payload.length + ENTRY_OVERHEAD_BYTES;
+    const buffer = Buffer.allocUnsafe(entryBytes + (newFile ? LOG_HEADER_BYTES : 0));
+    let at = 0;
+    if (newFile) {
+      encodeHeader(buffer, 0);
+      at = LOG_HEADER_BYTES;
+    }
+    for (const op of batch) {
+      // Checksum the copy, not the caller's buffer, so what is on disk is exactly what was checksummed.
+      const length = op.payload.length;
+      op.payload.copy(buffer, at + 12);
+      buffer.writeBigUInt64BE(BigInt(adler32(buffer.subarray(at + 12, at + 12 + length))), at);
+      buffer.writeInt32BE(length, at + 8);
+      buffer[at + 12 + length] = END_OF_RECORD;
+      at += length + ENTRY_OVERHEAD_BYTES;
+    }
+
+    if (newFile) await this.startFile(batch[0]!.zxid);
+    const writer = this.writer!;
+    const position = newFile ? 0 : writer.segment.size;
+    await writeFully(writer.handle, buffer, position);
+    this.stats.batches++;
+    if (this.forceSync) {
+      await writer.handle.datasync();
+      this.stats.fsyncs++;
+    }
+    if (newFile) {
+      // The file's directory entry must be durable too, or a crash could lose the whole new file.
+      await fsyncDir(this.dir);
+      this.segments.push(writer.segment);
+    }
+    const segment = writer.segment;
+    segment.size = position + buffer.length;
+    segment.firstZxid ??= batch[0]!.zxid;
+    segment.lastZxid = batch[batch.length - 1]!.zxid;
+    this.stats.entries += batch.length;
+    this.stats.bytes += buffer.length;
+  }
+
+  private async startFile(firstZxid: bigint): Promise<void> {
+    await this.closeWriter();
+    const name = logFileName(firstZxid);
+    const filePath = path.join(this.dir, name);
+    // 'wx': a log file is never overwritten; if the name is taken something is badly wrong and we must stop.
+    const handle = await fs.open(filePath, 'wx');
+    this.writer = {
+      handle,
+      segment: { name, path: filePath, startZxid: firstZxid, firstZxid: undefined, lastZxid: undefined, size: 0 },
+    };
+    this.rollPending = false;
+  }
+
+  private async closeWriter(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.handle.close();
+  }
+
+  /** Appends after restart continue the newest file, as long as no roll was asked for. */
+  private async ensureWriterForTail(): Promise<void> {
+    if (this.writer || this.rollPending) return;
+    const tail = this.segments[this.segments.length - 1];
+    if (!tail) return;
+    this.writer = { segment: tail, handle: await fs.open(tail.path, 'r+') };
+  }
+
+  private async truncateNow(zxid: bigint): Promise<void> {
+    await this.closeWriter();
+    this.generation++;
+    let dirChanged = false;
+    while (this.segments.length > 0) {
+      const segment = this.segments[this.segments.length - 1]!;
+      if (segment.lastZxid !== undefined && segment.lastZxid <= zxid) break;
+      const firstAbove = segment.firstZxid === undefined || segment.firstZxid > zxid;
+      if (firstAbove) {
+        await fs.unlink(segment.path).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+        this.segments.pop();
+        dirChanged = true;
+        this.logger.info(`Truncation to ${hexZxid(zxid)} removed log file ${segment.name}`);
+        continue;
+      }
+      await this.cutSegment(segment, zxid);
+      break;
+    }
+    if (dirChanged) await fsyncDir(this.dir);
+  }
+
+  private async cutSegment(segment: Segment, zxid: bigint): Promise<void> {
+    const handle = await fs.open(segment.path, 'r+');
+    try {
+      const scanner = new EntryScanner(handle, () => segment.size, this.maxEntryBytes);
+      let offset = LOG_HEADER_BYTES;
+      let lastKept: bigint | undefined;
+      for (;;) {
+        const step = await scanner.next(offset);
+        if (step.kind === 'end') break;
+        if (step.kind === 'invalid') {
+          throw new Error(`damaged entry in ${segment.name} at offset ${offset} while truncating: ${step.reason}`);
+        }
+        if (step.zxid > zxid) break;
+        lastKept = step.zxid;
+        offset = step.end;
+      }
+      await handle.truncate(offset);
+      await handle.sync();
+      this.logger.info(
+        `Truncated log file ${segment.name} at offset ${offset} to end at zxid ${hexZxid(lastKept ?? zxid)}`,
+      );
+      segment.size = offset;
+      segment.lastZxid = lastKept;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure === undefined) {
+      this.failure = err;
+      this.logger.error(`Transaction log write failed, refusing further writes until reopened: ${describe(err)}`);
+    }
+    this.rejectQueued();
+  }
+
+  private rejectQueued(): void {
+    const pending = this.queue.takeAll();
+    for (const op of pending) {
+      if (op.kind !== 'roll') op.reject(new TxnLogFailedError(this.failure));
+    }
+  }
+}

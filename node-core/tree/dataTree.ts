@@ -1,0 +1,504 @@
+// The in-memory znode tree with ZooKeeper's DataTree semantics: stats, the persisted cversion, ephemeral, container
+// and TTL bookkeeping, interned ACLs, and a copy-on-write view that lets a snapshot be written while the tree changes.
+// It is changed only by applyTxn (and by snapshot loading), so every server that applies the same txns agrees.
+import { Perms, containerEphemeralOwner, ttlFromEphemeralOwner } from '../protocol/constants.js';
+import { ErrorCode } from '../protocol/errorCodes.js';
+import type { ACL, Stat } from '../protocol/records.js';
+import { AclCache } from './aclCache.js';
+import { baseName, joinPath, parentPath } from './pathValidation.js';
+
+/** A znode's persisted fields, as a snapshot stores them. */
+export interface NodeRecord {
+  /** On a live node, a fresh copy per read (see ZNode); null and empty are different values, as in ZooKeeper. */
+  readonly data: Buffer | null;
+  /** An interned, frozen list shared by every node with the same ACL. */
+  readonly acl: readonly ACL[];
+  readonly czxid: bigint;
+  readonly mzxid: bigint;
+  readonly ctime: bigint;
+  readonly mtime: bigint;
+  readonly version: number;
+  /**
+   * ZooKeeper's persisted cversion (StatPersisted): the number of child creations, which is also the next
+   * sequential suffix. Clients see `2 * cversion - numChildren` (creations plus deletions); use statOf for that.
+   */
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: bigint;
+  readonly pzxid: bigint;
+}
+
+export interface DataNode extends NodeRecord {
+  readonly children: ReadonlySet<string>;
+}
+
+// Leaves share this set, so a million leaves cost no million empty Sets; it is never added to.
+const noChildren: Set<string> = new Set<string>();
+const noPaths: ReadonlySet<string> = new Set<string>();
+
+// Data is kept as a one-byte (latin1) string rather than a Buffer: a string costs its length plus 16 bytes and lives
+// in the compacting JS heap, while a small Buffer costs ~90 bytes of object and pins a whole 8 KiB pool slab shared
+// with short-lived buffers, which multiplied resident memory several times over with a million nodes.
+/** Clients see only real session owners; the container and TTL markers are the server's business (DataNode). */
+function clientEphemeralOwner(owner: bigint): bigint {
+  if (owner === containerEphemeralOwner || ttlFromEphemeralOwner(owner) !== undefined) return 0n;
+  return owner;
+}
+
+class ZNode implements DataNode {
+  children: Set<string> = noChildren;
+  constructor(
+    public bytes: string | null,
+    public acl: readonly ACL[],
+    public czxid: bigint,
+    public mzxid: bigint,
+    public ctime: bigint,
+    public mtime: bigint,
+    public version: number,
+    public cversion: number,
+    public aversion: number,
+    public ephemeralOwner: bigint,
+    public pzxid: bigint,
+  ) {}
+
+  /** A fresh copy on every read: read it once per request. */
+  get data(): Buffer | null {
+    return this.bytes === null ? null : Buffer.from(this.bytes, 'latin1');
+  }
+}
+
+function toBytes(data: Buffer | null): string | null {
+  return data === null ? null : data.toString('latin1');
+}
+
+function dataLengthOf(node: DataNode): number {
+  return node instanceof ZNode ? (node.bytes === null ? 0 : node.bytes.length) : node.data === null ? 0 : node.data.length;
+}
+
+/** A node as it was when a consistent view began. */
+interface PreservedNode {
+  readonly record: NodeRecord;
+}
+
+/** A point-in-time view of the tree for writing a snapshot while the live tree keeps changing. */
+export interface ConsistentView {
+  /** lastProcessedZxid when the view began: the snapshot holds exactly the txns up to it. */
+  readonly zxid: bigint;
+  /** Every node (parents before children) as it was when the view began, the node yielded being valid until the next read. */
+  readonly entries: Generator<[path: string, node: NodeRecord], void, undefined>;
+  /** Ends the view early; exhausting `entries` ends it too. */
+  close(): void;
+}
+
+const zero = 0n;
+const openAcl: readonly ACL[] = [{ perms: Perms.all, id: { scheme: 'world', id: 'anyone' } }];
+const readOnlyAcl: readonly ACL[] = [{ perms: Perms.read, id: { scheme: 'world', id: 'anyone' } }];
+export const zookeeperPath = '/zookeeper';
+export const quotaPath = '/zookeeper/quota';
+export const configPath = '/zookeeper/config';
+
+export class DataTree {
+  private readonly nodes = new Map<string, ZNode>();
+  private readonly aclCache = new AclCache();
+  private readonly ephemerals = new Map<bigint, Set<string>>();
+  private readonly containerPaths = new Set<string>();
+  private readonly ttlPaths = new Set<string>();
+  private dataSize = 0;
+  private view: Map<string, PreservedNode | null> | undefined;
+  /** The highest zxid applied; a snapshot or a restart resumes after it. */
+  lastProcessedZxid = 0n;
+
+  constructor() {
+    // The system nodes exactly as a fresh Apache ZooKeeper 3.8 shows them: all-zero stats, empty (not null) data,
+    // and /zookeeper/config read-only with aclVersion -1 (ZOOKEEPER-2014 sets its ACL with version -1).
+    this.addSystemNode('/', openAcl);
+    this.addSystemNode(zookeeperPath, openAcl);
+    this.addSystemNode(quotaPath, openAcl);
+    this.addSystemNode(configPath, readOnlyAcl).aversion = -1;
+  }
+
+  private addSystemNode(path: string, acl: readonly ACL[]): ZNode {
+    const node = new ZNode('', this.aclCache.intern(acl), zero, zero, zero, zero, 0, 0, 0, zero, zero);
+    if (path !== '/') addChild(this.nodes.get(parentPath(path))!, baseName(path));
+    this.nodes.set(path, node);
+    this.dataSize += path.length;
+    return node;
+  }
+
+  // ---- reads ----
+
+  /** ZooKeeper files the root under "" as well as "/", so reads of "" see the root. */
+  getNode(path: string): DataNode | undefined {
+    return this.nodes.get(path === '' ? '/' : path);
+  }
+
+  /** The Stat clients see: cversion counts creations and deletions, and the lengths are filled in. */
+  statOf(node: DataNode): Stat {
+    const numChildren = node.children.size;
+    return {
+      czxid: node.czxid,
+      mzxid: node.mzxid,
+      ctime: node.ctime,
+      mtime: node.mtime,
+      version: node.version,
+      cversion: (node.cversion * 2 - numChildren) | 0,
+      aversion: node.aversion,
+      ephemeralOwner: clientEphemeralOwner(node.ephemeralOwner),
+      dataLength: dataLengthOf(node),
+      numChildren,
+      pzxid: node.pzxid,
+    };
+  }
+
+  getStat(path: string): Stat | undefined {
+    const node = this.nodes.get(path);
+    return node === undefined ? undefined : this.statOf(node);
+  }
+
+  /** ZooKeeper's getNodeCount, which counts the root twice (it is also stored under ""): 5 on a fresh server. */
+  get nodeCount(): number {
+    return this.nodes.size + 1;
+  }
+
+  /** Sum of path lengths (UTF-16 units, as Java's String.length) and data lengths: 44 on a fresh server. */
+  approximateDataSize(): number {
+    return this.dataSize;
+  }
+
+  /** Distinct ACL lists in use. */
+  get aclCacheSize(): number {
+    return this.aclCache.size;
+  }
+
+  /** A session's ephemeral paths; a session keeps its (possibly empty) entry until it closes, as in ZooKeeper. */
+  ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
+    return this.ephemerals.get(sessionId) ?? noPaths;
+  }
+
+  sessionsWithEphemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
+    return this.ephemerals;
+  }
+
+  ephemeralCount(): number {
+    let count = 0;
+    for (const paths of this.ephemerals.values()) count += paths.size;
+    return count;
+  }
+
+  containers(): ReadonlySet<string> {
+    return this.containerPaths;
+  }
+
+  ttlNodes(): ReadonlySet<string> {
+    return this.ttlPaths;
+  }
+
+  /** getAllChildrenNumber: every descendant of path (for "/", every node but the root, /zookeeper included). */
+  allChildrenCount(path: string): number {
+    if (path === '/') return this.nodes.size - 1;
+    let count = -1;
+    for (const _ of this.walk(path)) count++;
+    return Math.max(count, 0);
+  }
+
+  /** The paths of a subtree, parents before children; nothing when path does not exist. */
+  *walk(path: string): Generator<string, void, undefined> {
+    const top = this.nodes.get(path);
+    if (top === undefined) return;
+    yield path;
+    const stack: { parent: string; names: Iterator<string> }[] = [];
+    if (top.children.size > 0) stack.push({ parent: path, names: Array.from(top.children).values() });
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      const next = frame.names.next();
+      if (next.done) {
+        stack.pop();
+        continue;
+      }
+      const childPath = joinPath(frame.parent, next.value);
+      const child = this.nodes.get(childPath);
+      if (child === undefined) continue;
+      yield childPath;
+      if (child.children.size > 0) stack.push({ parent: childPath, names: Array.from(child.children).values() });
+    }
+  }
+
+  // ---- mutations (applyTxn and snapshot loading only) ----
+
+  /**
+   * DataTree.createNode: parentCVersion is the parent's new persisted cversion computed at prep time (-1: parent's
+   * + 1). It only ever raises the parent's cversion and pzxid, so replaying a create over a fuzzy snapshot cannot
+   * move them back. On NodeExists the existing node takes the txn's ACL, as ZooKeeper does.
+   */
+  createNode(
+    path: string,
+    data: Buffer | null,
+    acl: readonly ACL[],
+    ephemeralOwner: bigint,
+    parentCVersion: number,
+    zxid: bigint,
+    time: bigint,
+  ): number {
+    const parentName = parentPath(path);
+    const parent = this.nodes.get(parentName);
+    if (parent === undefined) return ErrorCode.noNode;
+    const interned = this.aclCache.intern(acl);
+    const existing = this.nodes.get(path);
+    if (existing !== undefined) {
+      this.preserve(path, existing);
+      this.aclCache.release(existing.acl);
+      existing.acl = interned;
+      return ErrorCode.nodeExists;
+    }
+    this.preserve(parentName, parent);
+    this.preserve(path, undefined);
+    const newCVersion = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    if (newCVersion > parent.cversion) {
+      parent.cversion = newCVersion;
+      parent.pzxid = zxid;
+    }
+    const child = new ZNode(toBytes(data), interned, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner, zxid);
+    addChild(parent, baseName(path));
+    this.nodes.set(path, child);
+    this.dataSize += path.length + (data === null ? 0 : data.length);
+    this.trackOwner(path, ephemeralOwner);
+    return ErrorCode.ok;
+  }
+
+  /**
+   * DataTree.deleteNode: the parent's pzxid moves forward even when the child is already gone (a delete replayed
+   * over a fuzzy snapshot); the persisted cversion is untouched, the reported one rises as numChildren falls.
+   */
+  deleteNode(path: string, zxid: bigint): number {
+    const parentName = parentPath(path);
+    const parent = this.nodes.get(parentName);
+    if (parent === undefined) return ErrorCode.noNode;
+    this.preserve(parentName, parent);
+    removeChild(parent, baseName(path));
+    if (zxid > parent.pzxid) parent.pzxid = zxid;
+    const node = this.nodes.get(path);
+    if (node === undefined) return ErrorCode.noNode;
+    this.preserve(path, node);
+    this.nodes.delete(path);
+    this.aclCache.release(node.acl);
+    this.dataSize -= path.length + dataLengthOf(node);
+    this.untrackOwner(path, node.ephemeralOwner);
+    return ErrorCode.ok;
+  }
+
+  /** Sets data, mtime, mzxid and the version the txn carries; undefined when the node does not exist. */
+  setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat | undefined {
+    const node = this.nodes.get(path);
+    if (node === undefined) return undefined;
+    this.preserve(path, node);
+    this.dataSize += (data === null ? 0 : data.length) - dataLengthOf(node);
+    node.bytes = toBytes(data);
+    node.mtime = time;
+    node.mzxid = zxid;
+    node.version = version;
+    return this.statOf(node);
+  }
+
+  /** Sets the ACL and the aclVersion the txn carries; undefined when the node does not exist. */
+  setACL(path: string, acl: readonly ACL[], version: number): Stat | undefined {
+    const node = this.nodes.get(path);
+    if (node === undefined) return undefined;
+    this.preserve(path, node);
+    const interned = this.aclCache.intern(acl);
+    this.aclCache.release(node.acl);
+    node.acl = interned;
+    node.aversion = version;
+    return this.statOf(node);
+  }
+
+  /** Raises a node's persisted cversion (and sets pzxid) only if newCVersion is higher; -1 means current + 1. */
+  setCversionPzxid(path: string, newCVersion: number, zxid: bigint): number {
+    const node = this.nodes.get(path);
+    if (node === undefined) return ErrorCode.noNode;
+    const target = newCVersion === -1 ? node.cversion + 1 : newCVersion;
+    if (target > node.cversion) {
+      this.preserve(path, node);
+      node.cversion = target;
+      node.pzxid = zxid;
+    }
+    return ErrorCode.ok;
+  }
+
+  /**
+   * Deletes a closed session's ephemerals as DataTree.killSession does: first the paths the txn lists, then any the
+   * tree still knows for the session. Returns the paths actually deleted, in order, for watch triggers.
+   */
+  killSession(sessionId: bigint, zxid: bigint, pathsInTxn: readonly string[] | null): string[] {
+    const local = this.ephemerals.get(sessionId);
+    this.ephemerals.delete(sessionId);
+    const deleted: string[] = [];
+    const remove = (path: string) => {
+      if (this.deleteNode(path, zxid) === ErrorCode.ok) deleted.push(path);
+    };
+    if (pathsInTxn !== null) pathsInTxn.forEach(remove);
+    if (local !== undefined) {
+      if (pathsInTxn !== null) for (const path of pathsInTxn) local.delete(path);
+      local.forEach(remove);
+    }
+    return deleted;
+  }
+
+  private trackOwner(path: string, owner: bigint): void {
+    if (owner === zero) return;
+    if (owner === containerEphemeralOwner) this.containerPaths.add(path);
+    else if (ttlFromEphemeralOwner(owner) !== undefined) this.ttlPaths.add(path);
+    else {
+      let paths = this.ephemerals.get(owner);
+      if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
+      paths.add(path);
+    }
+  }
+
+  private untrackOwner(path: string, owner: bigint): void {
+    if (owner === zero) return;
+    if (owner === containerEphemeralOwner) this.containerPaths.delete(path);
+    else if (ttlFromEphemeralOwner(owner) !== undefined) this.ttlPaths.delete(path);
+    else this.ephemerals.get(owner)?.delete(path);
+  }
+
+  // ---- snapshots ----
+
+  /**
+   * Begins a copy-on-write view: until it ends, every node about to change is first copied aside, so the view's
+   * entries are exactly the tree at `zxid` however the live tree changes between reads. Only one view at a time.
+   */
+  openConsistentView(): ConsistentView {
+    if (this.view !== undefined) throw new Error('a snapshot view is already open');
+    const view = new Map<string, PreservedNode | null>();
+    this.view = view;
+    const end = () => {
+      if (this.view === view) this.view = undefined;
+    };
+    const entries = this.viewEntries(view, end);
+    return {
+      zxid: this.lastProcessedZxid,
+      entries,
+      close: () => {
+        entries.return(undefined);
+        end();
+      },
+    };
+  }
+
+  private *viewEntries(
+    view: Map<string, PreservedNode | null>,
+    end: () => void,
+  ): Generator<[string, NodeRecord], void, undefined> {
+    try {
+      // The node map's insertion order already puts parents before children (a child needs its parent to exist),
+      // so the live map is read in order. A Map iterator skips entries deleted before it reaches them and visits
+      // entries added later; the view covers both: later-created paths are recorded as absent, deleted ones are
+      // preserved and emitted at the end, shallowest first so their parents still come first.
+      const emitted = new Set<string>();
+      for (const [path, live] of this.nodes) {
+        if (view.size > 0 && view.has(path)) {
+          const preserved = view.get(path);
+          if (preserved === null || preserved === undefined || emitted.has(path)) continue;
+          emitted.add(path);
+          yield [path, preserved.record];
+        } else {
+          yield [path, live];
+        }
+      }
+      const leftovers: [string, NodeRecord][] = [];
+      for (const [path, preserved] of view) {
+        if (preserved !== null && !emitted.has(path)) leftovers.push([path, preserved.record]);
+      }
+      leftovers.sort((a, b) => depthOf(a[0]) - depthOf(b[0]));
+      yield* leftovers;
+    } finally {
+      end();
+    }
+  }
+
+  private preserve(path: string, node: ZNode | undefined): void {
+    const view = this.view;
+    if (view === undefined || view.has(path)) return;
+    view.set(path, node === undefined ? null : { record: copyRecord(node) });
+  }
+
+  /**
+   * Puts one node read from a snapshot into the tree (parents come before children). The system nodes already
+   * exist and are overwritten in place.
+   */
+  restoreNode(path: string, record: NodeRecord): DataNode {
+    const existing = this.nodes.get(path);
+    if (existing !== undefined) {
+      this.untrackOwner(path, existing.ephemeralOwner);
+      this.aclCache.release(existing.acl);
+      this.dataSize -= dataLengthOf(existing);
+      existing.bytes = toBytes(record.data);
+      existing.czxid = record.czxid;
+      existing.mzxid = record.mzxid;
+      existing.ctime = record.ctime;
+      existing.mtime = record.mtime;
+      existing.version = record.version;
+      existing.cversion = record.cversion;
+      existing.aversion = record.aversion;
+      existing.ephemeralOwner = record.ephemeralOwner;
+      existing.pzxid = record.pzxid;
+      existing.acl = this.aclCache.intern(record.acl);
+      this.dataSize += record.data === null ? 0 : record.data.length;
+      this.trackOwner(path, record.ephemeralOwner);
+      return existing;
+    }
+    const parent = this.nodes.get(parentPath(path));
+    if (parent === undefined) throw new Error(`snapshot lists ${path} before its parent`);
+    const r = record;
+    const node = new ZNode(
+      toBytes(r.data),
+      this.aclCache.intern(r.acl),
+      r.czxid,
+      r.mzxid,
+      r.ctime,
+      r.mtime,
+      r.version,
+      r.cversion,
+      r.aversion,
+      r.ephemeralOwner,
+      r.pzxid,
+    );
+    addChild(parent, baseName(path));
+    this.nodes.set(path, node);
+    this.dataSize += path.length + (r.data === null ? 0 : r.data.length);
+    this.trackOwner(path, r.ephemeralOwner);
+    return node;
+  }
+}
+
+function depthOf(path: string): number {
+  let depth = 0;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) depth++;
+  return depth;
+}
+
+function addChild(parent: ZNode, name: string): void {
+  if (parent.children === noChildren) parent.children = new Set();
+  parent.children.add(name);
+}
+
+function removeChild(parent: ZNode, name: string): void {
+  if (!parent.children.delete(name)) return;
+  if (parent.children.size === 0) parent.children = noChildren;
+}
+
+function copyRecord(r: NodeRecord): NodeRecord {
+  return {
+    data: r.data,
+    acl: r.acl,
+    czxid: r.czxid,
+    mzxid: r.mzxid,
+    ctime: r.ctime,
+    mtime: r.mtime,
+    version: r.version,
+    cversion: r.cversion,
+    aversion: r.aversion,
+    ephemeralOwner: r.ephemeralOwner,
+    pzxid: r.pzxid,
+  };
+}

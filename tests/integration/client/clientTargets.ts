@@ -1,0 +1,37 @@
+// Which servers the client integration tests run against. Apache ZooKeeper 3.8 by default; set
+// PADDOCK_CLIENT_TARGETS=apache,paddock (or add 'paddock' to defaultTargets) to run the same tests on Paddock.
+import { startTarget, type TargetKind, type ZkStartOptions, type ZkTarget } from '../../helpers/zkTarget.js';
+import { ZkClient, type ZkClientOptions } from '../../../node-core/client/index.js';
+
+const defaultTargets: TargetKind[] = ['apache'];
+
+export function clientTestTargets(env: NodeJS.ProcessEnv = process.env): TargetKind[] {
+  const raw = env.PADDOCK_CLIENT_TARGETS?.trim();
+  if (raw === undefined || raw === '') return defaultTargets;
+  return raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) as TargetKind[];
+}
+
+export function startServer(kind: TargetKind, options: ZkStartOptions = {}): Promise<ZkTarget> {
+  return startTarget(kind, options);
+}
+
+/** A client with short timeouts so failures show up quickly in tests. */
+export function connectClient(connectString: string, options: ZkClientOptions = {}): Promise<ZkClient> {
+  return ZkClient.connect(connectString, { sessionTimeout: 10_000, ...options });
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls until check() is true (or throws after timeoutMs). */
+export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export function hostAndPort(hostPort: string): { host: string; port: number } {
+  const colon = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, colon), port: Number(hostPort.slice(colon + 1)) };
+}

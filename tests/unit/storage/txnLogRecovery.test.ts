@@ -1,0 +1,218 @@
+import * as fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '../../../node-core/log/logger.js';
+import { TxnLog } from '../../../node-core/storage/txnLog.js';
+import { collect, logEntry, logHeader, makeTempDir, removeDir, txnPayload, z } from './fixtures.js';
+
+let root: string;
+let dir: string;
+
+beforeEach(async () => {
+  root = await makeTempDir();
+  dir = path.join(root, 'version-2');
+  await fs.mkdir(dir);
+});
+afterEach(async () => {
+  await removeDir(root);
+});
+
+/** Writes a log file by hand so damage can be placed at exact offsets; returns each entry's start offset. */
+async function writeLogFile(first: number, last: number): Promise<{ file: string; offsets: number[]; size: number }> {
+  const parts = [logHeader()];
+  const offsets: number[] = [];
+  let at = 16;
+  for (let i = first; i <= last; i++) {
+    const entry = logEntry(txnPayload(z(i)));
+    offsets.push(at);
+    parts.push(entry);
+    at += entry.length;
+  }
+  const file = path.join(dir, `log.${z(first).toString(16)}`);
+  await fs.writeFile(file, Buffer.concat(parts));
+  return { file, offsets, size: at };
+}
+
+async function reopen(): Promise<{ log: TxnLog; warnings: string[]; zxids: bigint[] }> {
+  const logger = createMemoryLogger('recovery');
+  const log = await TxnLog.open(dir, { logger });
+  const zxids = (await collect(log.read(0n))).map((e) => e.zxid);
+  return { log, warnings: logger.lines.filter((l) => l.includes(' WARN ')), zxids };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => z(from + i));
+
+describe('TxnLog recovery on open', () => {
+  it('cuts a torn last entry, keeps every earlier one and reports the offset once', async () => {
+    const { file, offsets } = await writeLogFile(1, 10);
+    const lastStart = offsets[9]!;
+    await fs.truncate(file, lastStart + 20);
+
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 9));
+    expect(log.lastZxid()).toBe(z(9));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      `Truncated torn/corrupt log tail of log.100000001 at offset ${lastStart} after zxid 0x100000009`,
+    );
+    expect(warnings[0]).toContain('torn write');
+    expect((await fs.stat(file)).size).toBe(lastStart);
+
+    // The repaired file accepts the entry again, and a second open finds nothing to repair.
+    await log.append(txnPayload(z(10)));
+    await log.close();
+    const second = await reopen();
+    expect(second.zxids).toEqual(range(1, 10));
+    expect(second.warnings).toEqual([]);
+    await second.log.close();
+  });
+
+  it('cuts a torn entry header (fewer than 12 bytes left)', async () => {
+    const { file, offsets } = await writeLogFile(1, 3);
+    await fs.truncate(file, offsets[2]! + 5);
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 2));
+    expect(warnings[0]).toContain(`at offset ${offsets[2]}`);
+    await log.close();
+  });
+
+  it('cuts garbage appended after the last entry', async () => {
+    const { file, size } = await writeLogFile(1, 5);
+    await fs.appendFile(file, Buffer.from('\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x00\x03abcdefg-garbage', 'latin1'));
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 5));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`at offset ${size} after zxid 0x100000005`);
+    expect((await fs.stat(file)).size).toBe(size);
+    await log.close();
+  });
+
+  it('treats an absurd length as damage rather than trying to read it', async () => {
+    const { file, size } = await writeLogFile(1, 2);
+    const junk = Buffer.alloc(12);
+    junk.writeInt32BE(0x7fffffff, 8);
+    await fs.appendFile(file, junk);
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 2));
+    expect(warnings[0]).toContain(`at offset ${size}`);
+    expect(warnings[0]).toContain('bad entry length 2147483647');
+    await log.close();
+  });
+
+  it('drops a bit-flipped middle entry of the last file and everything after it', async () => {
+    await writeLogFile(1, 5);
+    const { file, offsets } = await writeLogFile(6, 10);
+    const bytes = await fs.readFile(file);
+    bytes[offsets[2]! + 12 + 35]! ^= 0x01; // inside entry 8's payload body
+    await fs.writeFile(file, bytes);
+
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 7));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`log.100000006 at offset ${offsets[2]} after zxid 0x100000007`);
+    expect(warnings[0]).toContain('checksum mismatch');
+    await log.close();
+  });
+
+  it('drops an entry whose end-of-record marker is missing', async () => {
+    const { file, offsets, size } = await writeLogFile(1, 4);
+    const bytes = await fs.readFile(file);
+    bytes[size - 1] = 0x00;
+    await fs.writeFile(file, bytes);
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 3));
+    expect(warnings[0]).toContain(`at offset ${offsets[3]}`);
+    expect(warnings[0]).toContain('end-of-record');
+    await log.close();
+  });
+
+  it('removes later log files after a damaged point in an earlier file', async () => {
+    await writeLogFile(1, 5);
+    const middle = await writeLogFile(6, 10);
+    await writeLogFile(11, 15);
+    const bytes = await fs.readFile(middle.file);
+    bytes[middle.offsets[1]! + 3] ^= 0xff; // entry 7's stored checksum
+    await fs.writeFile(middle.file, bytes);
+
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 6));
+    expect(log.files()).toEqual(['log.100000001', 'log.100000006']);
+    expect((await fs.readdir(dir)).sort()).toEqual(['log.100000001', 'log.100000006']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('removed later log files log.10000000b');
+    // New appends continue after the cut and go where recovery expects them.
+    await log.append(txnPayload(z(7)));
+    await log.close();
+    const again = await reopen();
+    expect(again.zxids).toEqual(range(1, 7));
+    await again.log.close();
+  });
+
+  it('removes a file whose first entry is damaged', async () => {
+    await writeLogFile(1, 3);
+    const second = await writeLogFile(4, 6);
+    await fs.truncate(second.file, 16 + 4);
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 3));
+    expect(await fs.readdir(dir)).toEqual(['log.100000001']);
+    expect(warnings[0]).toContain('log.100000004 at offset 16 after zxid 0x100000003');
+    await log.close();
+  });
+
+  it('cuts at a zxid that does not increase', async () => {
+    const parts = [logHeader(), logEntry(txnPayload(z(1))), logEntry(txnPayload(z(2)))];
+    const goodSize = parts.reduce((n, p) => n + p.length, 0);
+    parts.push(logEntry(txnPayload(z(2))), logEntry(txnPayload(z(3))));
+    await fs.writeFile(path.join(dir, 'log.100000001'), Buffer.concat(parts));
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 2));
+    expect(warnings[0]).toContain(`at offset ${goodSize} after zxid 0x100000002`);
+    expect(warnings[0]).toContain('not greater');
+    await log.close();
+  });
+
+  it('rejects a bad file header as damage', async () => {
+    await writeLogFile(1, 2);
+    const bad = Buffer.concat([Buffer.from('ZKSN'), logHeader().subarray(4), logEntry(txnPayload(z(3)))]);
+    await fs.writeFile(path.join(dir, 'log.100000003'), bad);
+    const { log, warnings, zxids } = await reopen();
+    expect(zxids).toEqual(range(1, 2));
+    expect(warnings[0]).toContain('log.100000003 at offset 0');
+    expect(warnings[0]).toContain('bad magic');
+    expect(await fs.readdir(dir)).toEqual(['log.100000001']);
+    await log.close();
+  });
+
+  it('accepts empty and header-only files without warning, removing them', async () => {
+    await writeLogFile(1, 3);
+    await fs.writeFile(path.join(dir, 'log.100000004'), logHeader());
+    await fs.writeFile(path.join(dir, 'log.100000009'), Buffer.alloc(0));
+    const { log, warnings, zxids } = await reopen();
+    expect(warnings).toEqual([]);
+    expect(zxids).toEqual(range(1, 3));
+    expect(await fs.readdir(dir)).toEqual(['log.100000001']);
+    await log.append(txnPayload(z(4)));
+    await log.close();
+  });
+
+  it('treats a zero-filled tail as ZooKeeper preallocation, not damage, and keeps later files', async () => {
+    const first = await writeLogFile(1, 3);
+    await fs.appendFile(first.file, Buffer.alloc(4096));
+    await writeLogFile(4, 6);
+    const { log, warnings, zxids } = await reopen();
+    expect(warnings).toEqual([]);
+    expect(zxids).toEqual(range(1, 6));
+    expect((await fs.stat(first.file)).size).toBe(first.size);
+    await log.close();
+  });
+
+  it('ignores files that are not log files', async () => {
+    await writeLogFile(1, 2);
+    await fs.writeFile(path.join(dir, 'acceptedEpoch'), '1');
+    await fs.writeFile(path.join(dir, 'log.xyz'), 'junk');
+    const { log, warnings, zxids } = await reopen();
+    expect(warnings).toEqual([]);
+    expect(zxids).toEqual(range(1, 2));
+    await log.close();
+  });
+});
