@@ -142,7 +142,7 @@ export class Leader {
       this.phase = 'epochAck';
       this.phaseDeadline = now + this.initWindow;
       for (const handle of this.handles.values()) if (handle.phase === 'info') this.sendLeaderInfo(handle);
-      this.onEpochAck(this.ctx.myId, this.summary, false);
+      this.onEpochAck(this.ctx.myId, this.summary, false, now);
     }
     if (this.selfAckTicket >= 0 && this.ctx.disk.isDurable(this.selfAckTicket)) {
       // Our own NEWLEADER ack: currentEpoch and the whole log we lead with are durable.
@@ -295,8 +295,9 @@ export class Leader {
         const currentEpoch = BigInt(decodeInt32(packet.data));
         handle.peerLastZxid = packet.zxid;
         handle.phase = 'epochAcked';
-        this.onEpochAck(handle.sid, { currentEpoch, lastZxid: packet.zxid }, handle.observer);
-        if (this.failure === null && (this.phase === 'newLeader' || this.phase === 'broadcast')) this.syncLearner(handle);
+        this.onEpochAck(handle.sid, { currentEpoch, lastZxid: packet.zxid }, handle.observer, now);
+        const established = this.phase === 'newLeader' || this.phase === 'broadcast';
+        if (this.failure === null && established && handle.phase === 'epochAcked') this.syncLearner(handle);
         return;
       }
       case T.ACK:
@@ -328,7 +329,7 @@ export class Leader {
   }
 
   /** waitForEpochAck: a quorum (with us) has accepted the epoch; a learner ahead of us means we must not lead. */
-  private onEpochAck(sid: number, summary: StateSummary, observer: boolean): void {
+  private onEpochAck(sid: number, summary: StateSummary, observer: boolean, now: number): void {
     if (this.phase !== 'epochAck') return;
     if (summary.currentEpoch !== -1n) {
       if (isMoreRecent(summary, this.summary)) {
@@ -342,7 +343,7 @@ export class Leader {
     }
     if (this.electing.has(this.ctx.myId) && isQuorum(this.electing, this.ctx.voters)) {
       this.phase = 'newLeader';
-      this.phaseDeadline = Number.MAX_SAFE_INTEGER;
+      this.phaseDeadline = now + this.initWindow;
       this.ctx.currentEpoch = this.epoch;
       this.ctx.emit({ kind: 'persistCurrentEpoch', epoch: this.epoch, ticket: this.ctx.disk.issue() });
       // The self-ack also waits for every log write issued before: we vouch for the whole history we lead with.
@@ -385,7 +386,6 @@ export class Leader {
     }
     this.send(handle.sid, quorumPacket(T.NEWLEADER, makeZxid(this.epoch, 0n), this.ctx.configData));
     handle.phase = 'awaitingNewLeaderAck';
-    handle.lastHeard = Math.max(handle.lastHeard, 0);
   }
 
   private onNewLeaderAck(sid: number, now: number): void {

@@ -61,7 +61,9 @@ export class Learner {
   private lastQueued = 0n;
   /** The highest zxid the leader has told us is committed. */
   private commitPoint = 0n;
-  private readonly unacked: UnackedProposal[] = [];
+  private unacked: UnackedProposal[] = [];
+  /** Our last zxid once the sync is written: what NEWLEADER's ACK vouches for. */
+  private syncEnd = 0n;
   private pingPayload: Buffer | null = null;
 
   constructor(
@@ -238,6 +240,7 @@ export class Learner {
     }
     // Everything this member ever logged, not just the sync, must be on disk before we vouch for the history.
     this.waitTicket = this.ctx.disk.lastIssued;
+    this.syncEnd = history.lastZxid;
     this.phase = 'loggingSync';
     this.diskProgress();
   }
@@ -343,6 +346,15 @@ export class Learner {
     } else if (this.phase === 'persistingCurrentEpoch' && this.ctx.disk.isDurable(this.waitTicket)) {
       this.send(quorumPacket(T.ACK, this.newLeaderZxid));
       this.phase = 'awaitingUptodate';
+      if (!this.options.observer) {
+        // What we hold beyond the known commit point may be proposals the leader still waits on (sent during the
+        // sync, or logged before we reconnected): acknowledge them, they are durable. The leader ignores the rest.
+        const held = this.ctx.history
+          .after(this.commitPoint)
+          .filter((txn) => txn.zxid <= this.syncEnd)
+          .map((txn) => ({ zxid: txn.zxid, ticket: this.waitTicket }));
+        this.unacked = [...held, ...this.unacked];
+      }
     }
     this.flushAcks();
   }

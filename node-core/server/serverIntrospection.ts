@@ -2,6 +2,7 @@
 // render, and attaches both to it.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FOUR_LETTER_WORDS, resolveWhitelist, runFourLetterWord } from './fourLetterWords.js';
 import { AdminServer } from './adminServer.js';
 import {
@@ -15,7 +16,16 @@ import {
 } from './introspection.js';
 import type { ZooKeeperServer } from './zooKeeperServer.js';
 
-const version = fullVersion();
+// The compiled module's own time stands for the build date that ZooKeeper stamps into its version line.
+const version = fullVersion(buildDate());
+
+function buildDate(): Date {
+  try {
+    return statSync(fileURLToPath(import.meta.url)).mtime;
+  } catch {
+    return new Date();
+  }
+}
 
 function directorySize(dir: string): number {
   try {

@@ -33,6 +33,7 @@ import type { Txn, TxnHeader } from '../txn/txnRecords.js';
 import { processRead, type ReadBody } from '../tree/readRequests.js';
 import { addAuthIds, authenticate } from '../tree/acl.js';
 import { WatchManager } from '../watch/watchManager.js';
+import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import type { ServerIntrospectionView } from './serverIntrospection.js';
 
@@ -49,6 +50,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   readonly statistics = new ServerStatistics();
   startedAt = 0;
   private serving = false;
+  /** Only the member that prepares writes (standalone or leader) reaps containers and TTL nodes. */
+  reapsContainers = true;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
   private stopping = false;
@@ -140,6 +143,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.startedAt = Date.now();
     const tick = Math.max(10, Math.floor(this.config.tickTime / 2));
     this.timers.push(setInterval(() => this.expireSessions(), tick));
+    this.timers.push(setInterval(() => this.reapContainers(), this.containerCheckIntervalMs()));
     const purgeHours = this.config.autopurge.purgeIntervalHours;
     if (purgeHours > 0) {
       this.timers.push(setInterval(() => void this.database.purge(), purgeHours * 3600_000));
@@ -310,6 +314,25 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     for (const session of this.sessions.expire(Date.now())) {
       this.logger.info(`Expiring session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);
       this.closeSession(session.sessionId);
+    }
+  }
+
+  /** znode.container.checkIntervalMs, a Java system property ZooKeeper users also put in zoo.cfg. */
+  private containerCheckIntervalMs(): number {
+    const raw = this.config.raw['znode.container.checkIntervalMs'] ?? this.config.raw['zookeeper.znode.container.checkIntervalMs'];
+    const value = Number(raw ?? 60_000);
+    return Number.isFinite(value) && value > 0 ? value : 60_000;
+  }
+
+  /** Removes empty containers and expired TTL nodes, at most znode.container.maxPerMinute per minute, as the leader does. */
+  reapContainers(): void {
+    if (!this.serving || !this.reapsContainers) return;
+    const raw = this.config.raw;
+    const maxNeverUsed = BigInt(Number(raw['znode.container.maxNeverUsedIntervalMs'] ?? 0) | 0);
+    const maxPerMinute = Number(raw['znode.container.maxPerMinute'] ?? 10_000);
+    const perRun = Math.max(1, Math.floor((maxPerMinute * this.containerCheckIntervalMs()) / 60_000));
+    for (const path of containerCandidates(this.database.tree, BigInt(Date.now()), maxNeverUsed).slice(0, perRun)) {
+      this.pipeline.submitWrite({ sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, body: { path }, authInfo: [], internal: true });
     }
   }
 

@@ -20,6 +20,8 @@ export interface Operation<I, O> {
   input: I;
   /** The reply; ignored when `ret` is undefined. */
   output: O | undefined;
+  /** For an operation without a reply: if it took effect at all, it did so before this time. */
+  deadline?: number;
 }
 
 export interface StepResult<S> {
@@ -61,6 +63,13 @@ export interface CheckOptions {
   /** Extra budget spent shrinking a failing partition into an explanation. */
   explainMaxSteps?: number;
   explainTimeoutMs?: number;
+  /**
+   * An operation without a reply takes effect, if at all, before the same client's next acknowledged operation
+   * returns. True of ZooKeeper when `clientId` names one client issuing requests one at a time: a session's requests
+   * apply in order, and once it reconnects elsewhere (SessionMoved) or expires, its old requests are refused. Without
+   * it such an operation stays possible forever, which makes long histories on a busy key expensive to check.
+   */
+  boundReplyLessByNextReply?: boolean;
   /** Clock used for the time limits (milliseconds); defaults to performance.now. */
   now?: () => number;
 }
@@ -124,10 +133,11 @@ export function checkLinearizability<S, I, O>(
     now,
   );
   for (const op of history) validate(op);
+  const deadlines = replyLessDeadlines(history, options.boundReplyLessByNextReply === true);
 
   const partitions = partitionHistory(history, model);
   for (const [key, ops] of partitions) {
-    const outcome = search(prepare(ops), model, budget, false).outcome;
+    const outcome = search(prepare(ops, deadlines), model, budget, false).outcome;
     if (outcome === 'ok') continue;
     if (outcome === 'budget') {
       return {
@@ -145,7 +155,7 @@ export function checkLinearizability<S, I, O>(
       now() + (options.explainTimeoutMs ?? defaultExplainTimeoutMs),
       now,
     );
-    return explainViolation(key, ops, model, explainBudget, budget.steps);
+    return explainViolation(key, ops, deadlines, model, explainBudget, budget.steps);
   }
   return { ok: true, verdict: 'linearizable', partitions: partitions.size, operations: history.length, steps: budget.steps };
 }
@@ -155,6 +165,40 @@ function validate(op: Operation<unknown, unknown>): void {
   if (op.ret !== undefined && !(op.ret >= op.call)) {
     throw new Error(`operation of client ${String(op.clientId)} returns (${op.ret}) before its call (${op.call})`);
   }
+  if (op.deadline !== undefined && !(op.deadline >= op.call)) {
+    throw new Error(`operation of client ${String(op.clientId)} has a deadline (${op.deadline}) before its call`);
+  }
+}
+
+/** The latest moment each reply-less operation could have taken effect, where one is known. */
+function replyLessDeadlines<I, O>(
+  history: readonly Operation<I, O>[],
+  boundByNextReply: boolean,
+): Map<Operation<I, O>, number> {
+  const deadlines = new Map<Operation<I, O>, number>();
+  for (const op of history) {
+    if (op.ret === undefined && op.deadline !== undefined) deadlines.set(op, op.deadline);
+  }
+  if (!boundByNextReply) return deadlines;
+  const byClient = new Map<number | string, Operation<I, O>[]>();
+  for (const op of history) {
+    let ops = byClient.get(op.clientId);
+    if (!ops) byClient.set(op.clientId, (ops = []));
+    ops.push(op);
+  }
+  for (const ops of byClient.values()) {
+    ops.sort((a, b) => a.call - b.call);
+    let nextReply = Infinity;
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.ret !== undefined) {
+        nextReply = op.ret;
+      } else if (nextReply !== Infinity) {
+        deadlines.set(op, Math.min(nextReply, deadlines.get(op) ?? Infinity));
+      }
+    }
+  }
+  return deadlines;
 }
 
 function partitionHistory<S, I, O>(
@@ -203,15 +247,18 @@ interface SearchOp<I, O> {
   call: number;
   ret: number | undefined;
   output: O | undefined;
+  /** Only for reply-less operations: the latest moment they could have taken effect, if known. */
+  deadline: number | undefined;
   weakened: boolean;
 }
 
-function prepare<I, O>(ops: readonly Operation<I, O>[]): SearchOp<I, O>[] {
+function prepare<I, O>(ops: readonly Operation<I, O>[], deadlines: Map<Operation<I, O>, number>): SearchOp<I, O>[] {
   return ops.map((source) => ({
     source,
     call: source.call,
     ret: source.ret,
     output: source.ret === undefined ? undefined : source.output,
+    deadline: source.ret === undefined ? deadlines.get(source) : undefined,
     weakened: false,
   }));
 }
@@ -226,8 +273,7 @@ interface SearchOutcome<S> {
 /**
  * Wing & Gong over a doubly linked list of call/return events in time order. Only calls that come before the first
  * remaining return may go next; reaching a return means its operation was not linearized in time, so backtrack.
- * Candidates with a reply are tried before reply-less ones, which are optional and usually did not take effect, so
- * the first path tried tends to be the real order.
+ * A reply-less operation's deadline is an optional return: reaching it means the operation never took effect.
  */
 function search<S, I, O>(
   ops: readonly SearchOp<I, O>[],
@@ -245,10 +291,9 @@ function search<S, I, O>(
   let acknowledged = 0;
   ops.forEach((op, i) => {
     events.push({ time: op.call, isReturn: false, op: i });
-    if (op.ret !== undefined) {
-      events.push({ time: op.ret, isReturn: true, op: i });
-      acknowledged++;
-    }
+    const end = op.ret ?? op.deadline;
+    if (end !== undefined) events.push({ time: end, isReturn: true, op: i });
+    if (op.ret !== undefined) acknowledged++;
   });
   // At equal times calls sort first: the clock cannot tell which came first, so the operations count as concurrent.
   events.sort((a, b) => a.time - b.time || Number(a.isReturn) - Number(b.isReturn) || a.op - b.op);
@@ -277,26 +322,41 @@ function search<S, I, O>(
     prev[next[node]!] = node;
   };
 
+  // `settled` holds operations linearized and reply-less operations given up on; both leave the candidate list.
   const words = (n + 31) >>> 5;
-  const linearized = new Uint32Array(words);
-  const acknowledgedMask = new Uint32Array(words);
+  const settled = new Uint32Array(words);
+  // Operations that block later ones until settled: those with a reply or a deadline. Only the others, reply-less
+  // and unbounded, are plain options, which lets `remember` compare their part of the set by inclusion.
+  const blocking = (op: SearchOp<I, O>) => op.ret !== undefined || op.deadline !== undefined;
+  const blockingMask = new Uint32Array(words);
   ops.forEach((op, i) => {
-    if (op.ret !== undefined) acknowledgedMask[i >>> 5]! |= 1 << (i & 31);
+    if (blocking(op)) blockingMask[i >>> 5]! |= 1 << (i & 31);
   });
-  // The cache key covers only the acknowledged part of the linearized set; see `remember` for the reply-less part.
+  // The cache key covers only the blocking part of the set; see `remember` for the rest.
   const zobrist = zobristKeys(n);
   let z0 = 0;
   let z1 = 0;
   const toggle = (i: number) => {
-    linearized[i >>> 5]! ^= 1 << (i & 31);
-    if (ops[i]!.ret !== undefined) {
+    settled[i >>> 5]! ^= 1 << (i & 31);
+    if (blocking(ops[i]!)) {
       z0 ^= zobrist[2 * i]!;
       z1 ^= zobrist[2 * i + 1]!;
     }
   };
   const seen = new Map<string, { bits: Uint32Array; state: S }[]>();
+  const settle = (i: number) => {
+    unlink(callNode[i]!);
+    if (returnNode[i]! >= 0) unlink(returnNode[i]!);
+    if (ops[i]!.ret !== undefined) linearizedAcknowledged++;
+  };
+  const unsettle = (i: number) => {
+    if (returnNode[i]! >= 0) relink(returnNode[i]!);
+    relink(callNode[i]!);
+    if (ops[i]!.ret !== undefined) linearizedAcknowledged--;
+    toggle(i);
+  };
 
-  const stack: { op: number; state: S; stateHash: string; replyLess: boolean }[] = [];
+  const stack: { op: number; state: S; stateHash: string; abandoned: boolean }[] = [];
   let state = model.init();
   let stateHash = hash(state);
   let linearizedAcknowledged = 0;
@@ -304,13 +364,12 @@ function search<S, I, O>(
   let deepest: number[] = [];
   let deepestStates: S[] = [];
   const snapshot = () => {
-    deepest = stack.map((f) => f.op);
-    deepestStates = [...stack.slice(1).map((f) => f.state), state];
+    const applied = stack.map((f, at) => ({ f, after: stack[at + 1]?.state ?? state })).filter((x) => !x.f.abandoned);
+    deepest = applied.map((x) => x.f.op);
+    deepestStates = applied.map((x) => x.after);
   };
   const result = (outcome: SearchOutcome<S>['outcome']): SearchOutcome<S> => ({ outcome, deepest, deepestStates });
 
-  // First pass over the candidates: acknowledged calls; second pass: reply-less calls.
-  let replyLessPass = false;
   let node = next[head]!;
   for (;;) {
     if (linearizedAcknowledged === acknowledged) {
@@ -321,34 +380,25 @@ function search<S, I, O>(
     if (event && !event.isReturn) {
       const i = event.op;
       const op = ops[i]!;
-      if ((op.ret === undefined) !== replyLessPass) {
-        node = next[node]!;
-        continue;
-      }
       if (!budget.spend()) return result('budget');
       const stepped = model.step(state, op.source.input, op.output);
       if (stepped.ok) {
         const nextHash = hash(stepped.state);
         // A reply-less operation that changes nothing gains nothing by being linearized (a cheap special case of
-        // the subsumption in `remember`).
+        // the covering in `remember`).
         const noOp =
-          replyLessPass && nextHash === stateHash && (!model.equal || model.equal(stepped.state, state));
+          op.ret === undefined && nextHash === stateHash && (!model.equal || model.equal(stepped.state, state));
         toggle(i);
         const key = `${nextHash}\u0000${z0}:${z1}`;
-        if (!noOp && remember(seen, key, linearized, acknowledgedMask, stepped.state, model.equal)) {
-          stack.push({ op: i, state, stateHash, replyLess: replyLessPass });
+        if (!noOp && remember(seen, key, settled, blockingMask, stepped.state, model.equal)) {
+          stack.push({ op: i, state, stateHash, abandoned: false });
           state = stepped.state;
           stateHash = nextHash;
-          unlink(callNode[i]!);
-          if (returnNode[i]! >= 0) {
-            unlink(returnNode[i]!);
-            linearizedAcknowledged++;
-          }
+          settle(i);
           if (track && linearizedAcknowledged > best) {
             best = linearizedAcknowledged;
             snapshot();
           }
-          replyLessPass = false;
           node = next[head]!;
           continue;
         }
@@ -357,57 +407,65 @@ function search<S, I, O>(
       node = next[node]!;
       continue;
     }
-    if (!replyLessPass) {
-      replyLessPass = true;
-      node = next[head]!;
-      continue;
+    if (event && ops[event.op]!.ret === undefined) {
+      // Past a reply-less operation's deadline: every call before it was tried, so the only way on is that the
+      // operation never took effect.
+      const i = event.op;
+      toggle(i);
+      if (remember(seen, `${stateHash}\u0000${z0}:${z1}`, settled, blockingMask, state, model.equal)) {
+        stack.push({ op: i, state, stateHash, abandoned: true });
+        settle(i);
+        node = next[head]!;
+        continue;
+      }
+      toggle(i);
     }
-    // Both passes reached a return (or the end of the list) with its operation not linearized: undo the latest
-    // choice and try the candidate after it, in the pass it was chosen in.
-    const frame = stack.pop();
+    // A return (or the end of the list, which only a history of reply-less operations can reach) before its
+    // operation was linearized: undo the latest choice and try the candidate after it. Giving up on a reply-less
+    // operation was the last option at its point, so undoing it means backtracking once more.
+    let frame = stack.pop();
+    while (frame?.abandoned) {
+      unsettle(frame.op);
+      frame = stack.pop();
+    }
     if (!frame) return result('violation');
-    const i = frame.op;
-    if (returnNode[i]! >= 0) {
-      relink(returnNode[i]!);
-      linearizedAcknowledged--;
-    }
-    relink(callNode[i]!);
-    toggle(i);
+    unsettle(frame.op);
     state = frame.state;
     stateHash = frame.stateHash;
-    replyLessPass = frame.replyLess;
-    node = next[callNode[i]!]!;
+    node = next[callNode[frame.op]!]!;
   }
 }
 
 /**
- * Records a configuration (linearized set, state); false when an explored one already covers it. Lowe's memoisation
- * needs the same set; here a configuration also covers any with the same acknowledged operations and state but more
- * reply-less ones linearized, since those are optional: whatever order finishes the second also finishes the first.
+ * Records a configuration (settled set, state); false when an explored one already covers it. Lowe's memoisation
+ * needs the same set; here a configuration also covers any with the same blocking operations settled and the same
+ * state but more unbounded reply-less ones linearized: those are pure options that hold nothing back, so whatever
+ * order finishes the second also finishes the first. (A deadline does hold later calls back until its operation is
+ * settled, which is why bounded ones must match exactly.)
  */
 function remember<S>(
   seen: Map<string, { bits: Uint32Array; state: S }[]>,
   key: string,
   bits: Uint32Array,
-  acknowledgedMask: Uint32Array,
+  blockingMask: Uint32Array,
   state: S,
   equal: ((a: S, b: S) => boolean) | undefined,
 ): boolean {
   let bucket = seen.get(key);
   if (!bucket) seen.set(key, (bucket = []));
   for (const entry of bucket) {
-    if (covers(entry.bits, bits, acknowledgedMask) && (!equal || equal(entry.state, state))) return false;
+    if (covers(entry.bits, bits, blockingMask) && (!equal || equal(entry.state, state))) return false;
   }
   bucket.push({ bits: bits.slice(), state });
   return true;
 }
 
-/** Same acknowledged operations, and the explored set's reply-less operations a subset of the new one's. */
-function covers(explored: Uint32Array, candidate: Uint32Array, acknowledgedMask: Uint32Array): boolean {
+/** The same blocking operations settled, and the explored set's unbounded ones a subset of the candidate's. */
+function covers(explored: Uint32Array, candidate: Uint32Array, blockingMask: Uint32Array): boolean {
   for (let w = 0; w < explored.length; w++) {
     const a = explored[w]!;
     const b = candidate[w]!;
-    if (((a ^ b) & acknowledgedMask[w]!) !== 0 || (a & ~b) !== 0) return false;
+    if (((a ^ b) & blockingMask[w]!) !== 0 || (a & ~b) !== 0) return false;
   }
   return true;
 }
@@ -439,6 +497,7 @@ function defaultHash(value: unknown): string {
 function explainViolation<S, I, O>(
   key: string,
   ops: readonly Operation<I, O>[],
+  deadlines: Map<Operation<I, O>, number>,
   model: Model<S, I, O>,
   budget: Budget,
   checkSteps: number,
@@ -448,9 +507,11 @@ function explainViolation<S, I, O>(
   const prefixOf = (k: number): SearchOp<I, O>[] => {
     const cutoff = acknowledged[k - 1]!.ret!;
     const replied = new Set(acknowledged.slice(0, k));
-    return prepare(ops.filter((op) => op.call <= cutoff)).map((op) =>
-      replied.has(op.source) ? op : { ...op, ret: undefined, output: undefined },
-    );
+    // A reply after the cutoff is not known yet, but the operation still took effect, if at all, before it came.
+    return prepare(
+      ops.filter((op) => op.call <= cutoff),
+      deadlines,
+    ).map((op) => (replied.has(op.source) || op.ret === undefined ? op : { ...op, ret: undefined, output: undefined, deadline: op.ret }));
   };
   // One hard attempt must not starve the rest; an attempt out of budget counts as "not shown to fail".
   const attemptSteps = Math.max(10_000, Math.floor(budget.maxSteps / 50));

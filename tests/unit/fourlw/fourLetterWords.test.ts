@@ -178,10 +178,13 @@ describe('outputs match the captured ZooKeeper 3.8 text', () => {
 });
 
 describe('mntr', () => {
+  // Per-namespace keys (zk_*_<namespace>_read/write_per_namespace) appear only for top-level znodes that saw
+  // traffic; the fixture's server had some, a fresh server has none, so they are not part of the fixed key list.
   const fixtureKeys = fixture('4lw/mntr.txt')
     .trimEnd()
     .split('\n')
-    .map((l) => l.split('\t')[0]);
+    .map((l) => l.split('\t')[0])
+    .filter((key) => !key?.endsWith('_per_namespace'));
 
   it('lists exactly the keys of a real standalone ZooKeeper 3.8, in order', () => {
     expect(MNTR_KEYS.map((k) => `zk_${k}`)).toEqual(fixtureKeys);

@@ -1,0 +1,60 @@
+// Hands out TCP ports on 127.0.0.1 for cluster members and link proxies: consecutive from a base port (skipping
+// busy ones) when the user wants predictable ports, otherwise ports the kernel picks as free.
+import { createServer } from 'node:net';
+
+export const LOOPBACK = '127.0.0.1';
+
+function tryBind(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(undefined));
+    server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
+      const address = server.address();
+      const bound = address !== null && typeof address !== 'string' ? address.port : undefined;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+export class PortAllocator {
+  private cursor: number | undefined;
+  // Ephemeral ports are released right after probing, so remember them: the kernel may offer one again.
+  private readonly given = new Set<number>();
+
+  constructor(basePort?: number) {
+    if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1 || basePort > 65535)) {
+      throw new RangeError(`base port must be 1..65535, got ${basePort}`);
+    }
+    this.cursor = basePort;
+  }
+
+  async next(): Promise<number> {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      let port: number | undefined;
+      if (this.cursor !== undefined) {
+        if (this.cursor > 65535) throw new RangeError('ran out of ports above the base port');
+        const candidate = this.cursor++;
+        port = this.given.has(candidate) ? undefined : await tryBind(candidate);
+      } else {
+        port = await tryBind(0);
+      }
+      if (port !== undefined && !this.given.has(port)) {
+        this.given.add(port);
+        return port;
+      }
+    }
+    throw new Error('could not find a free port');
+  }
+
+  async take(count: number): Promise<number[]> {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) ports.push(await this.next());
+    return ports;
+  }
+
+  /** Marks ports as used (e.g. those of an existing layout) so they are not handed out again. */
+  reserve(ports: Iterable<number>): void {
+    for (const port of ports) this.given.add(port);
+  }
+}

@@ -1,0 +1,142 @@
+// The public shapes of the local-cluster supervisor: what a cluster is made of, the state of each member and the
+// events it emits. The admin API and the GUI build on these, so everything here is plain JSON (no bigint).
+
+export type EngineKind = 'paddock' | 'apache';
+
+export type MemberRole = 'participant' | 'observer';
+
+/**
+ * What the supervisor knows about a member's process. `killed` = ended by kill() (SIGKILL); `stopped` = ended by
+ * stop() or never started; `exited` = ended without the supervisor asking (crash, bad config, ...).
+ */
+export type ProcessState = 'running' | 'paused' | 'stopped' | 'killed' | 'exited';
+
+/** The Mode line of `srvr`; `not serving` when the member does not answer it with a Mode (down, electing, paused). */
+export type MemberMode = 'leader' | 'follower' | 'observer' | 'standalone' | 'not serving';
+
+export interface MemberPorts {
+  client: number;
+  admin: number;
+  /** The member's own quorum (learner) port; peers reach it through proxies. */
+  quorum: number;
+  /** The member's own leader-election port; peers reach it through proxies. */
+  election: number;
+}
+
+export interface MemberState {
+  id: number;
+  role: MemberRole;
+  process: ProcessState;
+  /** The member's own pid (its process group id too); undefined when not running. */
+  pid: number | undefined;
+  mode: MemberMode;
+  /** `0x…` as printed by srvr; undefined when not serving. */
+  zxid: string | undefined;
+  /** zxid >> 32. */
+  epoch: number | undefined;
+  connections: number | undefined;
+  outstanding: number | undefined;
+  nodeCount: number | undefined;
+  /** True while isolate() has cut every link of this member. */
+  isolated: boolean;
+  /** How the last run ended (exit code or signal name), when it has ended. */
+  lastExit: string | undefined;
+  ports: MemberPorts;
+  /** `127.0.0.1:<client port>` */
+  hostPort: string;
+  dir: string;
+  configPath: string;
+  logPath: string;
+}
+
+/** One directed quorum/election link: connections that member `from` opens to member `to`. */
+export interface LinkState {
+  from: number;
+  to: number;
+  cut: boolean;
+  /** Proxy ports that `from`'s zoo.cfg lists for `to`. */
+  quorumProxyPort: number;
+  electionProxyPort: number;
+}
+
+export interface ClusterSnapshot {
+  engine: EngineKind;
+  dir: string;
+  connectString: string;
+  members: MemberState[];
+  links: LinkState[];
+}
+
+export interface LogEvent {
+  id: number;
+  line: string;
+}
+
+export interface WarningEvent {
+  /** The member the warning is about, if any. */
+  id?: number;
+  message: string;
+}
+
+export interface ClusterEvents {
+  member: [state: MemberState];
+  log: [event: LogEvent];
+  warning: [event: WarningEvent];
+}
+
+export interface NodeRuntime {
+  /** The executable that runs Node scripts (the Electron binary in a packaged app). */
+  path: string;
+  /** Extra environment for it, e.g. { ELECTRON_RUN_AS_NODE: '1' }. */
+  env?: Record<string, string>;
+}
+
+export interface PaddockEngineOptions {
+  /** bin/paddock.mjs (or a packaged equivalent taking `server <zoo.cfg>`); found next to node-core by default. */
+  script?: string;
+}
+
+export interface ApacheEngineOptions {
+  java?: string;
+  /** Where zookeeper.jar and its dependencies are; /usr/share/java (Debian) by default. */
+  jarDir?: string;
+  /** Replaces the default JVM flags (heap, GC, fast-start and election-interval settings). */
+  jvmFlags?: string[];
+}
+
+export interface LocalClusterOptions {
+  /** Voting members; 1 runs a standalone server (no server.N lines). */
+  nodes: number;
+  observers?: number;
+  /** Holds dir/<id>/zoo.cfg, dir/<id>/data (with myid), dir/<id>/member.log and dir/cluster.json. */
+  dir: string;
+  /** Ports are taken consecutively from here (skipping busy ones); free ephemeral ports otherwise. */
+  basePort?: number;
+  engine: EngineKind;
+  tickTime?: number;
+  initLimit?: number;
+  syncLimit?: number;
+  /** Written after the defaults into every member's zoo.cfg, so they override them. */
+  extraConfig?: Record<string, string | number | boolean>;
+  /** How often each member's srvr is polled; 1000 ms by default. */
+  pollIntervalMs?: number;
+  /** Runs the watchdogs and Paddock members; this process's executable by default. */
+  node?: NodeRuntime;
+  paddock?: PaddockEngineOptions;
+  apache?: ApacheEngineOptions;
+  /** Removes dir first (data included); otherwise existing data dirs are reused. */
+  fresh?: boolean;
+}
+
+export interface StopOptions {
+  /** How long a graceful stop waits before SIGKILL; 10 s by default. */
+  timeoutMs?: number;
+}
+
+export interface AddMemberOptions {
+  role?: MemberRole;
+}
+
+export class ClusterError extends Error {
+  override name = 'ClusterError';
+}
