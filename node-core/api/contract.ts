@@ -41,13 +41,14 @@ export interface ApiStat {
   ephemeralOwner: string;
   dataLength: number;
   numChildren: number;
-  /** Derived from ephemeralOwner: what kind of node this is. */
+  /**
+   * Derived from ephemeralOwner. ZooKeeper hides the container and TTL markers from clients (they read as owner 0),
+   * so container and TTL nodes show as persistent.
+   */
   nodeType: NodeType;
-  /** Only for TTL nodes: the time-to-live in ms. */
-  ttlMs?: number;
 }
 
-export type NodeType = 'persistent' | 'ephemeral' | 'container' | 'ttl';
+export type NodeType = 'persistent' | 'ephemeral';
 
 /** How the GUI should show a node's data by default. */
 export type DataFormat = 'text' | 'json' | 'yaml' | 'xml' | 'binary';
@@ -115,7 +116,7 @@ export interface ApiError {
   /** invalidParams: which field (e.g. "params.path") was wrong. */
   field?: string;
   /** BadVersion on znode.set / setAcl: what the node holds now, so the GUI can show both sides of the conflict. */
-  conflict?: { current: ZnodeData };
+  conflict?: { current: ZnodeData; currentAcl?: ApiAcl[] };
   /** A failed znode.multi: each op's outcome (the failing op has ok: false). */
   multiResults?: MultiOpResult[];
 }
@@ -462,7 +463,8 @@ export interface ApiMethods {
   'console.run': { params: ConnectionParams & { commandLine: string }; result: ConsoleResult };
 
   /** Starts pushing znode.changed events for path and everything below it. */
-  'watch.subscribe': { params: ConnectionParams & { path: string }; result: SubscribeResult };
+  /** mode 'oneShot' forces the re-armed one-shot watches even on servers that have persistent recursive ones. */
+  'watch.subscribe': { params: ConnectionParams & { path: string; mode?: 'auto' | 'oneShot' }; result: SubscribeResult };
   'watch.unsubscribe': { params: { subscriptionId: string }; result: Empty };
 
   /** srvr and mntr of every member of a connection's (or a given) connect string. */
@@ -674,7 +676,7 @@ export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
 
   'console.run': object({ ...connection, commandLine: string({ max: 1024 * 1024 }) }),
 
-  'watch.subscribe': object({ ...connection, path: znodePath }),
+  'watch.subscribe': object({ ...connection, path: znodePath, mode: optional(oneOf(['auto', 'oneShot'] as const)) }),
   'watch.unsubscribe': object({ subscriptionId: id }),
 
   'server.facts': refine(

@@ -1,11 +1,18 @@
 // The `paddock` command line: `paddock server zoo.cfg` runs one server (standalone, or a member of an ensemble
 // when zoo.cfg lists server.N lines). Other commands join as they are built.
+import { runCliCommand } from './cliCommand.js';
+import { runFourLetterWordCommand } from './fourLetterWordCommand.js';
 import { runServerCommand } from './serverCommand.js';
+import { runClusterCommand } from '../cluster/clusterCommand.js';
 
 const usage = `Usage: paddock <command> [args]
 
 Commands:
   server <zoo.cfg>     run a ZooKeeper-compatible server in the foreground (Ctrl-C stops it)
+  cli [-server host:port[,host:port][/chroot]] [-timeout ms] [-r] [command args]
+                       zkCli.sh-compatible shell; with a command, runs it once and exits non-zero on failure
+  4lw host:port <word> send a four-letter word (ruok, srvr, mntr, ...) and print the answer
+  cluster start [...]  run a local ensemble in the foreground (paddock cluster help)
   help                 show this text
 `;
 
@@ -14,6 +21,12 @@ export async function main(args: string[]): Promise<number> {
   switch (command) {
     case 'server':
       return runServerCommand(rest);
+    case 'cli':
+      return runCliCommand(rest);
+    case '4lw':
+      return runFourLetterWordCommand(rest);
+    case 'cluster':
+      return runClusterCommand(rest);
     case undefined:
     case 'help':
     case '--help':

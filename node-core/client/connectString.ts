@@ -1,5 +1,6 @@
 // Parses ZooKeeper connect strings ("h1:p1,h2:p2/chroot") and maps paths between the client's chrooted view and
 // the server's absolute one.
+import { validatePath as validateZnodePath } from '../tree/pathValidation.js';
 
 export interface HostPort {
   host: string;
@@ -26,12 +27,10 @@ function parseHost(entry: string): HostPort {
   return { host: trimmed.slice(0, colon), port };
 }
 
-export function validatePath(path: string): void {
-  if (path.length === 0 || path[0] !== '/') throw new Error(`Path must start with / character: "${path}"`);
-  if (path.length > 1 && path.endsWith('/')) throw new Error(`Path must not end with / character: "${path}"`);
-  if (path.includes('//')) throw new Error(`empty node name specified in "${path}"`);
-  if (/\/\.\.?(\/|$)/.test(path)) throw new Error(`relative paths not allowed in "${path}"`);
-  if (path.includes('\u0000')) throw new Error(`null character not allowed in "${path}"`);
+/** Throws ZooKeeper's own message for an invalid path; a sequential create may end in "/" (the suffix follows). */
+export function validatePath(path: string, isSequential = false): void {
+  const problem = validateZnodePath(path, isSequential);
+  if (problem !== null) throw new Error(problem);
 }
 
 export function parseConnectString(connectString: string): ParsedConnectString {

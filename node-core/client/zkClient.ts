@@ -37,6 +37,7 @@ import {
   SyncResponseCodec,
   WhoAmIResponseCodec,
   Xid,
+  isSequentialMode,
   readMultiResponse,
   writeMultiRequest,
   type ACL,
@@ -497,8 +498,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     return readBody(reply.body);
   }
 
-  private serverPath(path: string): string {
-    validatePath(path);
+  private serverPath(path: string, isSequential = false): string {
+    validatePath(path, isSequential);
     return this.chroot.toServer(path);
   }
 
@@ -508,7 +509,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     if (isTtl && options.ttl === undefined) throw new KeeperError(ErrorCode.badArguments, path);
     const type = isTtl ? OpCode.createTTL : mode === CreateMode.container ? OpCode.createContainer : undefined;
     const request = {
-      path: this.serverPath(path),
+      path: this.serverPath(path, isSequentialMode(mode)),
       data: toBuffer(data),
       acl: options.acl ?? openAclUnsafe,
       flags: mode,

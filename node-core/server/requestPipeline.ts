@@ -36,10 +36,24 @@ interface InFlightTxn {
   onApplied?: (result: ApplyResult) => void;
 }
 
+/** A learner's write, sent to the leader as ZooKeeper's REQUEST packet carries it. */
+export type ForwardWrite = (request: WriteRequest) => void;
+
+interface ForwardedWrite {
+  connection?: ClientConnection;
+  request?: QueuedRequest;
+  onApplied?: (result: ApplyResult) => void;
+}
+
+const forwardKey = (sessionId: bigint, cxid: number) => `${sessionId}:${cxid}`;
+
 export class RequestPipeline {
   private readonly inFlight: InFlightTxn[] = [];
   private lastProposedZxid: bigint;
   private failed = false;
+  /** Set on an ensemble learner: writes go to the leader and come back as commits matched by (session, cxid). */
+  private forwardWrite: ForwardWrite | undefined;
+  private readonly forwarded = new Map<string, ForwardedWrite>();
 
   constructor(
     private readonly tree: DataTree,
@@ -108,6 +122,11 @@ export class RequestPipeline {
       connection?.close();
       return;
     }
+    if (this.forwardWrite) {
+      this.forwarded.set(forwardKey(request.sessionId, request.cxid), { connection, request: queued, onApplied });
+      this.forwardWrite(request);
+      return;
+    }
     const zxid = ++this.lastProposedZxid;
     const { header, txn } = this.preparer.prepare(request, zxid, BigInt(this.clock()));
     const entry: InFlightTxn = { zxid, header, txn, connection, request: queued, onApplied };
@@ -120,6 +139,37 @@ export class RequestPipeline {
       const entry = this.inFlight.shift()!;
       this.apply(entry.header, entry.txn, entry);
     }
+  }
+
+  /** Turns this pipeline into a learner's: writes are forwarded to the leader instead of being prepared here. */
+  forwardWritesTo(forward: ForwardWrite | undefined): void {
+    this.forwardWrite = forward;
+  }
+
+  /** A write a learner forwarded to this leader: prepared and proposed like a local one, answered by the learner. */
+  submitRemote(request: WriteRequest): void {
+    this.proposeWrite(request);
+  }
+
+  /** A learner applies a transaction the leader committed; if one of its own clients sent it, that client is answered. */
+  applyCommitted(header: TxnHeader, txn: Txn): ApplyResult {
+    const key = forwardKey(header.clientId, header.cxid);
+    const origin = this.forwarded.get(key);
+    if (origin) this.forwarded.delete(key);
+    return this.apply(header, txn, origin ? { zxid: header.zxid, header, txn, ...origin } : undefined);
+  }
+
+  /**
+   * Forgets everything in flight, as when a member changes role or loses its leader; the server closes the
+   * affected client connections, whose clients retry elsewhere.
+   */
+  reset(): ClientConnection[] {
+    const affected = new Set<ClientConnection>();
+    for (const entry of this.inFlight) if (entry.connection) affected.add(entry.connection);
+    for (const entry of this.forwarded.values()) if (entry.connection) affected.add(entry.connection);
+    this.inFlight.length = 0;
+    this.forwarded.clear();
+    return [...affected];
   }
 
   /** Applies a committed transaction; for an ensemble learner also those that other members proposed. */

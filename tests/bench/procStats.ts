@@ -54,3 +54,22 @@ export function processRssBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Busy and total jiffies of all CPUs together, from the first line of /proc/stat. */
+export function parseMachineCpuTicks(stat: string): { busy: number; total: number } | undefined {
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) return undefined;
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = values;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+export function machineCpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    return parseMachineCpuTicks(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -94,8 +94,3 @@ export function opSource(workload: AnyWorkload, ctx: WorkloadContext): (seq: num
     }
   }
 }
-
-/** Whether the workload changes the tree, for the direction the reader expects from forceSync. */
-export function isWriteWorkload(workload: WorkloadName): boolean {
-  return workload === 'setData' || workload === 'create-100' || workload === 'create-1k';
-}

@@ -4,7 +4,8 @@
 // The search is Wing & Gong's (repeatedly pick an operation that may take effect next, backtrack on a dead end),
 // pruned with Lowe's memoisation (a (set of linearized operations, model state) pair is explored at most once) and
 // split by P-compositionality (a history is linearizable iff each per-key sub-history is). An operation without a
-// reply (connection loss, crash, timeout) may take effect at any moment after its call, or never.
+// reply (connection loss, crash, timeout) may take effect at any moment after its call, or never; a known deadline
+// (see `boundReplyLessByNextReply`) keeps such operations from multiplying the search over a long history.
 //
 // Callers map "the outcome is unknown" replies (ConnectionLoss, OperationTimeout, SessionExpired mid-request) to
 // `ret: undefined`; only definite replies belong in `output`. ZooKeeper reads served by a follower are sequentially
@@ -157,7 +158,13 @@ export function checkLinearizability<S, I, O>(
     );
     return explainViolation(key, ops, deadlines, model, explainBudget, budget.steps);
   }
-  return { ok: true, verdict: 'linearizable', partitions: partitions.size, operations: history.length, steps: budget.steps };
+  return {
+    ok: true,
+    verdict: 'linearizable',
+    partitions: partitions.size,
+    operations: history.length,
+    steps: budget.steps,
+  };
 }
 
 function validate(op: Operation<unknown, unknown>): void {
@@ -511,7 +518,11 @@ function explainViolation<S, I, O>(
     return prepare(
       ops.filter((op) => op.call <= cutoff),
       deadlines,
-    ).map((op) => (replied.has(op.source) || op.ret === undefined ? op : { ...op, ret: undefined, output: undefined, deadline: op.ret }));
+    ).map((op) =>
+      replied.has(op.source) || op.ret === undefined
+        ? op
+        : { ...op, ret: undefined, output: undefined, deadline: op.ret },
+    );
   };
   // One hard attempt must not starve the rest; an attempt out of budget counts as "not shown to fail".
   const attemptSteps = Math.max(10_000, Math.floor(budget.maxSteps / 50));

@@ -54,7 +54,8 @@ export const znodeRegisterModel: Model<ZnodeState, ZnodeInput, ZnodeOutput> = {
             : input.path;
     return `${input.kind}(${args}) -> ${output === undefined ? '?' : describeZnodeReply(output)}`;
   },
-  describeState: (state) => (state.exists ? `{data ${JSON.stringify(state.data)}, version ${state.version}}` : '{absent}'),
+  describeState: (state) =>
+    state.exists ? `{data ${JSON.stringify(state.data)}, version ${state.version}}` : '{absent}',
 };
 
 /** What ZooKeeper does to one znode, in its order of checks: NoNode before BadVersion. */

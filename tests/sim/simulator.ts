@@ -89,7 +89,8 @@ type Event =
   | { kind: 'tick'; member: number; token: number }
   | { kind: 'client' }
   | { kind: 'fault' }
-  | { kind: 'restart'; member: number };
+  | { kind: 'restart'; member: number }
+  | { kind: 'crash'; member: number; incarnation: number };
 
 interface Scheduled {
   at: number;
@@ -171,6 +172,8 @@ export class Simulation {
   private nextPayload = 0;
   private healed = false;
   private quietAfter = Infinity;
+  /** Clients pause now and then, so that leaders are sometimes idle when members rejoin (TRUNC, empty DIFF). */
+  private clientsActive = true;
   // links: key "a-b" (a<b) -> current link id, or absent when closed
   private readonly links = new Map<string, number>();
   private nextLink = 1;
@@ -184,6 +187,7 @@ export class Simulation {
   private readonly faultEveryMs: number;
   private readonly writeEveryMs: number;
   private readonly diskMaxMs: number;
+  private readonly inFlightCrashRate: number;
 
   constructor(private readonly options: SimOptions) {
     this.rng = new Prng(options.seed);
@@ -196,8 +200,9 @@ export class Simulation {
     this.maxDelay = this.rng.int(2, 40);
     this.linkBreakRate = this.rng.next() * 0.004;
     this.faultEveryMs = this.rng.int(300, 3000);
-    this.writeEveryMs = this.rng.int(5, 60);
-    this.diskMaxMs = this.rng.int(1, 15);
+    this.writeEveryMs = this.rng.int(10, 80);
+    this.diskMaxMs = this.rng.pick([1, 5, 15, 50]);
+    this.inFlightCrashRate = this.rng.pick([0, 0.001, 0.003]);
     for (const id of [...this.voterIds, ...this.observerIds]) {
       this.members.push({
         id,
@@ -418,9 +423,15 @@ export class Simulation {
       default:
         break;
     }
-    const doneAt = Math.max(member.diskBusyUntil, this.now) + this.rng.int(0, this.diskMaxMs);
+    // Group commit: a write completes with the fsync that follows it, never before an earlier write.
+    const doneAt = Math.max(member.diskBusyUntil, this.now + this.rng.int(0, this.diskMaxMs));
     member.diskBusyUntil = doneAt;
     member.diskQueue.push({ ticket: action.ticket, action, doneAt });
+    // Crashes are most revealing while a write is still in flight: the member may already have told others.
+    const risky = action.kind === 'logTxns' ? this.inFlightCrashRate : this.inFlightCrashRate * 20;
+    if (!this.healed && this.rng.chance(risky)) {
+      this.queue.push(this.rng.int(this.now, doneAt), { kind: 'crash', member: member.id, incarnation: member.incarnation });
+    }
     this.queue.push(doneAt, { kind: 'disk', member: member.id, incarnation: member.incarnation });
   }
 
@@ -613,7 +624,7 @@ export class Simulation {
       case 'client':
         // The last seconds are quiet so that followers catch up before the convergence check.
         if (this.now > this.quietAfter) return;
-        this.clientWrite();
+        if (this.clientsActive) this.clientWrite();
         this.queue.push(this.now + this.rng.int(1, this.writeEveryMs), { kind: 'client' });
         return;
       case 'fault':
@@ -623,6 +634,13 @@ export class Simulation {
       case 'restart': {
         const member = this.member(event.member);
         if (!member.alive) this.startMember(member);
+        return;
+      }
+      case 'crash': {
+        const member = this.member(event.member);
+        if (!member.alive || member.incarnation !== event.incarnation || this.healed) return;
+        this.crash(member);
+        this.queue.push(this.now + this.rng.int(50, 2000), { kind: 'restart', member: member.id });
         return;
       }
     }
@@ -665,7 +683,11 @@ export class Simulation {
   }
 
   private injectFault(): void {
-    if (this.healed) return;
+    if (this.healed) {
+      this.clientsActive = true;
+      return;
+    }
+    if (this.rng.chance(0.3)) this.clientsActive = !this.clientsActive;
     const roll = this.rng.next();
     const alive = this.members.filter((m) => m.alive);
     if (roll < 0.35) {
@@ -675,10 +697,13 @@ export class Simulation {
         this.queue.push(this.now + this.rng.int(50, 3000), { kind: 'restart', member: victim.id });
       }
     } else if (roll < 0.55) {
-      // Partition: cut one member off from a random subset of the others.
-      const isolated = this.rng.pick(this.members).id;
+      // Partition: cut one member (often the leader, which then keeps logging proposals nobody else has) off from
+      // a random subset of the others.
+      const leader = alive.find((m) => m.peer?.state === 'leading');
+      const isolated = leader !== undefined && this.rng.chance(0.5) ? leader.id : this.rng.pick(this.members).id;
+      const fully = this.rng.chance(0.5);
       for (const other of this.members) {
-        if (other.id !== isolated && this.rng.chance(0.7)) {
+        if (other.id !== isolated && (fully || this.rng.chance(0.7))) {
           this.partitioned.add(this.linkKey(isolated, other.id));
           this.breakLink(isolated, other.id);
         }

@@ -1,9 +1,9 @@
-// Which servers the client integration tests run against. Apache ZooKeeper 3.8 by default; set
-// PADDOCK_CLIENT_TARGETS=apache,paddock (or add 'paddock' to defaultTargets) to run the same tests on Paddock.
+// Which servers the client integration tests run against: Apache ZooKeeper 3.8 and Paddock by default;
+// PADDOCK_CLIENT_TARGETS=apache (or paddock) narrows it.
 import { startTarget, type TargetKind, type ZkStartOptions, type ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient, type ZkClientOptions } from '../../../node-core/client/index.js';
 
-const defaultTargets: TargetKind[] = ['apache'];
+const defaultTargets: TargetKind[] = ['apache', 'paddock'];
 
 export function clientTestTargets(env: NodeJS.ProcessEnv = process.env): TargetKind[] {
   const raw = env.PADDOCK_CLIENT_TARGETS?.trim();

@@ -1,0 +1,181 @@
+// Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
+// back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { parseConnectString, type HostPort } from '../client/index.js';
+import { apiFailure } from './apiError.js';
+import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
+
+const defaultAdminPort = 8080;
+const timeoutMs = 3_000;
+
+export function fourLetterWord(host: string, port: number, word: string, timeout = timeoutMs): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${word}: no complete answer within ${timeout} ms`));
+    }, timeout);
+    socket.on('connect', () => socket.write(word));
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // A runaway answer (e.g. dump on a huge server) is cut short rather than held in memory.
+      if (size > 4 * 1024 * 1024) socket.destroy();
+      else chunks.push(chunk);
+    });
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+/** The refusals a server answers with instead of the command's output. */
+function refusal(reply: string): string | undefined {
+  if (reply.includes('is not executed because it is not in the whitelist')) return reply.trim();
+  if (reply.includes('not currently serving requests')) return reply.trim();
+  if (reply.trim() === '') return 'empty answer';
+  return undefined;
+}
+
+function num(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text.trim());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function parseSrvr(text: string): SrvrFacts {
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
+  const latency = field('Latency min/avg/max')?.split('/');
+  const facts: SrvrFacts = {
+    version: field('Zookeeper version'),
+    latencyMin: num(latency?.[0]),
+    latencyAvg: num(latency?.[1]),
+    latencyMax: num(latency?.[2]),
+    received: num(field('Received')),
+    sent: num(field('Sent')),
+    connections: num(field('Connections')),
+    outstanding: num(field('Outstanding')),
+    zxid: field('Zxid'),
+    mode: field('Mode'),
+    nodeCount: num(field('Node count')),
+  };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SrvrFacts;
+}
+
+export function parseMntr(text: string): Record<string, string | number> {
+  const result: Record<string, string | number> = {};
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const key = line.slice(0, tab).trim();
+    const value = line.slice(tab + 1).trim();
+    const n = Number(value);
+    result[key] = value !== '' && Number.isFinite(n) ? n : value;
+  }
+  return result;
+}
+
+function httpJson(host: string, port: number, path: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host, port, path, method: 'GET', timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+          if (typeof body !== 'object' || body === null) throw new Error('not a JSON object');
+          resolve(body as Record<string, unknown>);
+        } catch (err) {
+          reject(new Error(`AdminServer ${path} answered HTTP ${res.statusCode ?? '?'} without JSON: ${(err as Error).message}`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`AdminServer ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
+  const stats = (typeof body.server_stats === 'object' && body.server_stats !== null ? body.server_stats : {}) as Record<string, unknown>;
+  const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const zxid = n(stats.last_processed_zxid);
+  const facts: SrvrFacts = {
+    version: typeof body.version === 'string' ? body.version : undefined,
+    latencyMin: n(stats.min_latency),
+    latencyAvg: n(stats.avg_latency),
+    latencyMax: n(stats.max_latency),
+    received: n(stats.packets_received),
+    sent: n(stats.packets_sent),
+    connections: n(stats.num_alive_client_connections),
+    outstanding: n(stats.outstanding_requests),
+    zxid: zxid === undefined ? undefined : `0x${BigInt.asUintN(64, BigInt(zxid)).toString(16)}`,
+    mode: typeof stats.server_state === 'string' ? stats.server_state : undefined,
+    nodeCount: n(body.node_count),
+  };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SrvrFacts;
+}
+
+function flatValues(body: Record<string, unknown>): Record<string, string | number> {
+  const result: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'command' || key === 'error') continue;
+    if (typeof value === 'number' || typeof value === 'string') result[key] = value;
+    else if (typeof value === 'boolean') result[key] = String(value);
+  }
+  return result;
+}
+
+async function memberFacts(member: HostPort, adminPort: number): Promise<MemberFacts> {
+  const hostPort = `${member.host}:${member.port}`;
+  const problems: string[] = [];
+  const facts: MemberFacts = { hostPort, reachable: false };
+  try {
+    const srvr = await fourLetterWord(member.host, member.port, 'srvr');
+    facts.reachable = true;
+    const refused = refusal(srvr);
+    if (refused === undefined) {
+      facts.source = '4lw';
+      facts.srvr = parseSrvr(srvr);
+      facts.raw = srvr;
+    } else problems.push(`srvr: ${refused}`);
+    const mntr = await fourLetterWord(member.host, member.port, 'mntr');
+    const mntrRefused = refusal(mntr);
+    if (mntrRefused === undefined) facts.mntr = parseMntr(mntr);
+    else problems.push(`mntr: ${mntrRefused}`);
+  } catch (err) {
+    problems.push(`four-letter words: ${(err as Error).message}`);
+  }
+  if (facts.srvr === undefined || facts.mntr === undefined) {
+    try {
+      if (facts.srvr === undefined) {
+        facts.srvr = srvrFromServerStats(await httpJson(member.host, adminPort, '/commands/server_stats'));
+        facts.source = 'adminServer';
+      }
+      if (facts.mntr === undefined) facts.mntr = flatValues(await httpJson(member.host, adminPort, '/commands/monitor'));
+      facts.reachable = true;
+      facts.source ??= 'adminServer';
+    } catch (err) {
+      problems.push(`AdminServer on port ${adminPort}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0 && (facts.srvr === undefined || facts.mntr === undefined)) facts.error = problems.join('; ');
+  return facts;
+}
+
+export async function serverFacts(connectString: string, adminPort = defaultAdminPort): Promise<ServerFactsResult> {
+  let hosts: HostPort[];
+  try {
+    hosts = parseConnectString(connectString).hosts;
+  } catch (err) {
+    throw apiFailure('invalidParams', `The connect string "${connectString}" is not valid: ${(err as Error).message}`);
+  }
+  return { members: await Promise.all(hosts.map((h) => memberFacts(h, adminPort))) };
+}

@@ -1,0 +1,113 @@
+// Command-line options of `npm run bench` and the durations and sizes each mode (quick or full) implies.
+import { isWorkloadName, workloadNames, type WorkloadName } from './workloads.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Start Paddock with --cpu-prof (profiles land in bench/results/profiles/<stamp>/). */
+  profile: boolean;
+  /** Server counts to measure the workloads on: always 1 (standalone), plus N with `--ensemble N`. */
+  topologies: number[];
+  workloads: WorkloadName[];
+  recovery: boolean;
+  reps: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Before the first measured run, each server gets this much mixed load so both start JIT-warm. */
+  serverWarmupMs: number;
+  /** Znode counts for the recovery figure; the first also gives the memory figures. */
+  recoveryZnodes: number[];
+  /** Load generator shape for throughput: clients x in flight, over this many worker processes. */
+  throughputClients: number;
+  throughputInFlight: number;
+  loadWorkers: number;
+  keyCount: number;
+}
+
+export const usage = `Usage: npm run bench -- [options]
+  --quick              short runs, 100,000-znode recovery only (under 5 minutes)
+  --profile            run Paddock with --cpu-prof; profiles and a top-functions summary in bench/results/profiles/
+  --ensemble N         also measure the workloads on an N-server ensemble (Paddock shows n/a until it has one)
+  --only a,b           only these workloads (${workloadNames.join(', ')})
+  --no-recovery        skip the memory and recovery measurements
+  --reps N             runs per figure (default 3; the median is reported)
+  --duration MS        measured time per run (default 1500 quick, 10000 full)
+  --warmup MS          unmeasured lead-in per run (default 500 quick, 2000 full)
+  --help`;
+
+export class UsageError extends Error {}
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive integer`);
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  let quick = false;
+  let profile = false;
+  let recovery = true;
+  let reps = 3;
+  let durationMs: number | undefined;
+  let warmupMs: number | undefined;
+  const topologies = [1];
+  let workloads: WorkloadName[] = [...workloadNames];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    switch (arg) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--profile':
+        profile = true;
+        break;
+      case '--no-recovery':
+        recovery = false;
+        break;
+      case '--ensemble': {
+        const size = positiveInt(arg, argv[++i]);
+        if (size < 3 || size % 2 === 0) throw new UsageError('--ensemble needs an odd size of at least 3');
+        if (!topologies.includes(size)) topologies.push(size);
+        break;
+      }
+      case '--only': {
+        const names = (argv[++i] ?? '').split(',').filter(Boolean);
+        const unknown = names.filter((n) => !isWorkloadName(n));
+        if (names.length === 0 || unknown.length > 0) {
+          throw new UsageError(`--only takes workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
+        }
+        workloads = workloadNames.filter((n) => names.includes(n));
+        break;
+      }
+      case '--reps':
+        reps = positiveInt(arg, argv[++i]);
+        break;
+      case '--duration':
+        durationMs = positiveInt(arg, argv[++i]);
+        break;
+      case '--warmup':
+        warmupMs = positiveInt(arg, argv[++i]);
+        break;
+      case '--help':
+      case '-h':
+        return 'help';
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return {
+    quick,
+    profile,
+    topologies,
+    workloads,
+    recovery,
+    reps,
+    warmupMs: warmupMs ?? (quick ? 500 : 2_000),
+    durationMs: durationMs ?? (quick ? 1_500 : 10_000),
+    serverWarmupMs: quick ? 2_000 : 5_000,
+    recoveryZnodes: quick ? [100_000] : [100_000, 1_000_000],
+    throughputClients: 8,
+    throughputInFlight: 32,
+    loadWorkers: 2,
+    keyCount: 1_000,
+  };
+}

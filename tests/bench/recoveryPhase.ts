@@ -1,0 +1,143 @@
+// Measures memory and recovery on fresh standalone servers: idle RSS and time to first read on an empty data dir,
+// RSS after creating N znodes of 100 B, then a clean stop (SIGTERM) and the time from process start until a getData
+// is answered again with those N znodes to recover.
+import { createBenchServer, serverKinds, serverLabels, type BenchServer, type ServerKind } from './benchServer.js';
+import { memoryFigures, recoveryFigure, type FigureStore } from './figures.js';
+import { runLoad } from './loadRun.js';
+import type { BenchOptions } from './options.js';
+import { processRssBytes } from './procStats.js';
+import { ensureNode, openAdmin } from './treeSetup.js';
+import { alternate, type Progress } from './workloadPhase.js';
+
+const LOAD_PARENT = '/load';
+const MiB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rssOf(server: BenchServer): number {
+  const pid = server.pids()[0];
+  const rss = pid === undefined ? undefined : processRssBytes(pid);
+  if (rss === undefined) throw new Error(`cannot read the RSS of ${serverLabels[server.kind]}`);
+  return rss;
+}
+
+async function fill(server: BenchServer, znodes: number, options: BenchOptions): Promise<number> {
+  const admin = await openAdmin(server.targets[0]!);
+  try {
+    await ensureNode(admin, LOAD_PARENT);
+  } finally {
+    await admin.close();
+  }
+  const result = await runLoad({
+    server,
+    workload: 'load-100',
+    clients: options.throughputClients,
+    inFlight: options.throughputInFlight,
+    workers: options.loadWorkers,
+    warmupMs: 0,
+    durationMs: 0,
+    totalOps: znodes,
+    createParent: LOAD_PARENT,
+    keysParent: LOAD_PARENT,
+    keyCount: 1,
+  });
+  if (result.errors > 0) throw new Error(`filling ${znodes} znodes: ${result.errors} errors (${result.firstError ?? '?'})`);
+  return result.opsPerSecond;
+}
+
+function newServer(kind: ServerKind, options: BenchOptions, profileDir: string | undefined, name: string) {
+  return createBenchServer({
+    kind,
+    size: 1,
+    profileDir: kind === 'paddock' && options.profile ? profileDir : undefined,
+    profileName: name,
+  });
+}
+
+/** One memory run: a fresh server filled with `znodes` znodes, then restarted once for the recovery figure. */
+async function memoryRun(
+  kind: ServerKind,
+  znodes: number,
+  options: BenchOptions,
+  store: FigureStore,
+  progress: Progress,
+  profileDir: string | undefined,
+  rep: number,
+): Promise<void> {
+  const server = await newServer(kind, options, profileDir, `memory-${rep + 1}`);
+  try {
+    const startMs = await server.start();
+    await sleep(500);
+    const idle = rssOf(server);
+    const rate = await fill(server, znodes, options);
+    // let the JVM's and V8's collectors catch up with the burst before reading RSS
+    await sleep(1_500);
+    const loaded = rssOf(server);
+    await server.stop();
+    const recoveryMs = await server.start(LOAD_PARENT);
+    await sleep(500);
+    const recovered = rssOf(server);
+    store.add(1, 'start.empty', kind, startMs);
+    store.add(1, 'memory.idle', kind, idle / MiB);
+    store.add(1, 'memory.loaded', kind, loaded / MiB);
+    store.add(1, 'memory.perZnode', kind, (loaded - idle) / znodes);
+    store.add(1, 'memory.recovered', kind, recovered / MiB);
+    store.add(1, recoveryFigure(znodes).id, kind, recoveryMs);
+    progress(
+      `memory ${serverLabels[kind]} run ${rep + 1}/${options.reps}: start ${startMs.toFixed(0)} ms, idle ` +
+        `${(idle / MiB).toFixed(0)} MiB, filled ${znodes} at ${Math.round(rate)}/s -> ${(loaded / MiB).toFixed(0)} MiB ` +
+        `(${((loaded - idle) / znodes).toFixed(0)} B/znode); recovery ${recoveryMs.toFixed(0)} ms, ` +
+        `${(recovered / MiB).toFixed(0)} MiB`,
+    );
+  } finally {
+    await server.destroy();
+  }
+}
+
+/** Larger trees: fill once per server, then restart each `reps` times, alternating the servers. */
+async function recoveryOnly(
+  znodes: number,
+  options: BenchOptions,
+  store: FigureStore,
+  progress: Progress,
+  profileDir: string | undefined,
+): Promise<void> {
+  const servers: BenchServer[] = [];
+  try {
+    for (const kind of serverKinds) {
+      const server = await newServer(kind, options, profileDir, `recovery-${znodes}`);
+      servers.push(server);
+      await server.start();
+      const rate = await fill(server, znodes, options);
+      await server.stop();
+      progress(`recovery ${serverLabels[kind]}: filled ${znodes} znodes at ${Math.round(rate)}/s`);
+    }
+    for (let rep = 0; rep < options.reps; rep++) {
+      for (const server of alternate(servers, rep)) {
+        const ms = await server.start(LOAD_PARENT);
+        await server.stop();
+        store.add(1, recoveryFigure(znodes).id, server.kind, ms);
+        progress(`recovery ${znodes} ${serverLabels[server.kind]} run ${rep + 1}/${options.reps}: ${ms.toFixed(0)} ms`);
+      }
+    }
+  } finally {
+    for (const server of servers) await server.destroy();
+  }
+}
+
+export async function measureMemoryAndRecovery(
+  options: BenchOptions,
+  store: FigureStore,
+  progress: Progress,
+  profileDir: string | undefined,
+): Promise<void> {
+  const [first, ...larger] = options.recoveryZnodes;
+  if (first === undefined) return;
+  store.define(memoryFigures(first));
+  store.define(options.recoveryZnodes.map(recoveryFigure));
+  for (let rep = 0; rep < options.reps; rep++) {
+    for (const kind of alternate(serverKinds, rep)) {
+      await memoryRun(kind, first, options, store, progress, profileDir, rep);
+    }
+  }
+  for (const znodes of larger) await recoveryOnly(znodes, options, store, progress, profileDir);
+}

@@ -1,0 +1,57 @@
+// Helpers for the local-cluster tests: whether a pid is really alive (a zombie is not), which processes still
+// mention a cluster directory, and a one-shot write through a chosen member.
+import { readdirSync, readFileSync } from 'node:fs';
+import { ZkClient } from '../../../node-core/client/index.js';
+import type { MemberState } from '../../../node-core/cluster/index.js';
+
+/** False for a pid that is gone or a zombie (exited, waiting to be reaped by a parent that may never do it). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of live processes whose command line mentions dir (members and watchdogs of a cluster living there). */
+export function processesMentioning(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmdline.includes(dir) && processAlive(pid)) found.push(pid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Creates a znode through one member (it must reach a quorum to succeed) and returns its path. */
+export async function writeThrough(member: MemberState, path: string): Promise<string> {
+  const client = await ZkClient.connect(member.hostPort, { sessionTimeout: 10_000, connectTimeoutMs: 5_000 });
+  try {
+    return await client.create(path, 'x');
+  } finally {
+    await client.close();
+  }
+}
+
+export const leaders = (members: MemberState[]) => members.filter((m) => m.mode === 'leader');

@@ -1,0 +1,86 @@
+// Members must die with the supervisor even when it is SIGKILLed and cannot clean up: a `paddock cluster start`
+// child is killed with SIGKILL and every member (and watchdog) must be gone within a few seconds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { apacheZkAvailable } from '../../helpers/apacheZk.js';
+import { processAlive, processesMentioning, waitUntil } from './clusterTestUtil.js';
+
+const PADDOCK_BIN = fileURLToPath(new URL('../../../bin/paddock.mjs', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../../dist/node-core/cluster/clusterCommand.js', import.meta.url));
+
+interface RunningCli {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function startCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, [PADDOCK_BIN, 'cluster', 'start', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return { child, output: () => text };
+}
+
+/** Pids from lines like "member 2: running, pid 1234, leader" once every member has shown one with a mode. */
+function memberPids(output: string, count: number, modes: RegExp): Map<number, number> {
+  const pids = new Map<number, number>();
+  for (const match of output.matchAll(/member (\d+)(?: \(observer\))?: running, pid (\d+), (\w+)/g)) {
+    if (modes.test(match[3]!)) pids.set(Number(match[1]), Number(match[2]));
+  }
+  return pids.size === count ? pids : new Map();
+}
+
+describe.skipIf(!existsSync(BUILT_CLI))('no orphans when the supervisor is SIGKILLed', () => {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    if (process.env.PADDOCK_KEEP_TMP === undefined) {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  async function killSupervisorAndCheck(args: string[], count: number, modes: RegExp): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'paddock-cluster-orphans-'));
+    dirs.push(dir);
+    const cli = startCli([...args, '--dir', dir]);
+    children.push(cli.child);
+    let pids = new Map<number, number>();
+    await waitUntil(
+      () => (pids = memberPids(cli.output(), count, modes)).size === count || cli.child.exitCode !== null,
+      45_000,
+      `every member to be up:\n${cli.output()}`,
+    );
+    expect(cli.child.exitCode, cli.output()).toBeNull();
+    expect(cli.output()).toMatch(/connect string: 127\.0\.0\.1:\d+/);
+    const memberPidList = [...pids.values()];
+    expect(memberPidList.every(processAlive)).toBe(true);
+    const watchdogs = processesMentioning(dir).filter((pid) => !memberPidList.includes(pid));
+    expect(watchdogs.length).toBeGreaterThanOrEqual(count);
+
+    const killedAt = Date.now();
+    cli.child.kill('SIGKILL');
+    await waitUntil(
+      () => memberPidList.every((pid) => !processAlive(pid)),
+      5000,
+      `member pids ${memberPidList.join(', ')} to die after the supervisor was SIGKILLed`,
+    );
+    await waitUntil(() => processesMentioning(dir).length === 0, 5000, 'every watchdog to exit');
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+  }
+
+  it.skipIf(!apacheZkAvailable())('apache engine, 3 nodes', async () => {
+    await killSupervisorAndCheck(['--nodes', '3', '--engine', 'apache'], 3, /^(leader|follower)$/);
+  });
+
+  it('paddock engine, 1 node', async () => {
+    await killSupervisorAndCheck(['--nodes', '1', '--engine', 'paddock'], 1, /^standalone$/);
+  });
+});
