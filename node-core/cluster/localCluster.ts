@@ -366,6 +366,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       this.manualCuts.delete(key);
     }
     this.members.delete(id);
+    this.emit('removed', { id });
     this.writeFiles();
     const others = this.memberIds.filter((other) => this.record(other).proc !== undefined);
     if (this.started) await this.rollingRestart(others);

@@ -82,6 +82,8 @@ export interface ClusterEvents {
   member: [state: MemberState];
   log: [event: LogEvent];
   warning: [event: WarningEvent];
+  /** A member was dropped by removeMember(); no more events come for it. */
+  removed: [event: { id: number }];
 }
 
 export interface NodeRuntime {

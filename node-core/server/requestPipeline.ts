@@ -54,6 +54,9 @@ export class RequestPipeline {
   /** Set on an ensemble learner: writes go to the leader and come back as commits matched by (session, cxid). */
   private forwardWrite: ForwardWrite | undefined;
   private readonly forwarded = new Map<string, ForwardedWrite>();
+  /** Set in an ensemble: a client's sync waits until the leader says everything before it is applied here. */
+  private syncRoute: (() => void) | undefined;
+  private readonly pendingSyncs: { connection: ClientConnection; request: QueuedRequest }[] = [];
 
   constructor(
     private readonly tree: DataTree,
@@ -84,6 +87,13 @@ export class RequestPipeline {
     const isWrite = writeOpCodes.has(header.type);
     const request: QueuedRequest = { header, body, isWrite, receivedAt: this.clock() };
     connection.queue.push(request);
+    if (header.type === OpCode.sync && this.syncRoute) {
+      // Held like a write: its reply leaves only after the leader confirms this member has caught up.
+      request.isWrite = true;
+      this.pendingSyncs.push({ connection, request });
+      this.syncRoute();
+      return;
+    }
     if (isWrite) {
       this.proposeWrite(
         { sessionId: connection.sessionId, cxid: header.xid, type: header.type, body, authInfo: connection.authInfo } as WriteRequest,
@@ -146,9 +156,33 @@ export class RequestPipeline {
     this.forwardWrite = forward;
   }
 
+  /** In an ensemble, syncs go through the leader (`route` asks it); completeSync answers the oldest one. */
+  routeSyncsThrough(route: (() => void) | undefined): void {
+    this.syncRoute = route;
+  }
+
+  completeSync(): void {
+    const pending = this.pendingSyncs.shift();
+    if (!pending) return;
+    const { reply, zxid } = this.host.executeRead(pending.connection, pending.request);
+    pending.request.reply = reply;
+    pending.request.replyZxid = zxid;
+    this.pump(pending.connection);
+  }
+
   /** A write a learner forwarded to this leader: prepared and proposed like a local one, answered by the learner. */
   submitRemote(request: WriteRequest): void {
     this.proposeWrite(request);
+  }
+
+  /**
+   * An ensemble member applies a committed transaction: the leader's own proposal (answering its client) when it
+   * heads the in-flight list, otherwise one proposed elsewhere (answering a client whose write this member forwarded).
+   */
+  applyCommittedTxn(header: TxnHeader, txn: Txn): void {
+    const head = this.inFlight[0];
+    if (head !== undefined && head.zxid === header.zxid) this.committed(header.zxid);
+    else this.applyCommitted(header, txn);
   }
 
   /** A learner applies a transaction the leader committed; if one of its own clients sent it, that client is answered. */
@@ -167,8 +201,10 @@ export class RequestPipeline {
     const affected = new Set<ClientConnection>();
     for (const entry of this.inFlight) if (entry.connection) affected.add(entry.connection);
     for (const entry of this.forwarded.values()) if (entry.connection) affected.add(entry.connection);
+    for (const entry of this.pendingSyncs) affected.add(entry.connection);
     this.inFlight.length = 0;
     this.forwarded.clear();
+    this.pendingSyncs.length = 0;
     return [...affected];
   }
 

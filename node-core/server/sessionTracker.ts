@@ -96,6 +96,12 @@ export class SessionTracker {
     return expired;
   }
 
+  /** Forgets every session (a learner that installed its leader's snapshot takes the sessions from it). */
+  clearAll(): void {
+    this.sessions.clear();
+    this.buckets.clear();
+  }
+
   all(): TrackedSession[] {
     return [...this.sessions.values()];
   }

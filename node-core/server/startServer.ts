@@ -1,9 +1,10 @@
-// Starts what a zoo.cfg describes: a standalone server now (an ensemble member once server.N lines are present),
-// with its four-letter words and AdminServer attached.
-import type { ZooConfig } from './config/zooCfg.js';
+// Starts what a zoo.cfg describes: a standalone server, or one member of a replicated ensemble when it lists
+// server.N lines (as QuorumPeerMain decides), with four-letter words and the AdminServer attached.
+import { isDistributed, type ZooConfig } from './config/zooCfg.js';
 import type { Logger } from '../log/logger.js';
 import { ZooKeeperServer } from './zooKeeperServer.js';
 import { attachFourLetterWords, startAdminServer } from './serverIntrospection.js';
+import { EnsembleMember } from './quorum/ensembleMember.js';
 
 export interface RunningServer {
   server: ZooKeeperServer;
@@ -11,6 +12,11 @@ export interface RunningServer {
 }
 
 export async function startServerFromConfig(config: ZooConfig, logger: Logger): Promise<RunningServer> {
+  if (isDistributed(config)) {
+    const member = new EnsembleMember(config, logger);
+    await member.start();
+    return { server: member.server, stop: () => member.stop() };
+  }
   const server = new ZooKeeperServer(config, logger);
   attachFourLetterWords(server);
   await server.start();

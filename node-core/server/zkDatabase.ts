@@ -18,6 +18,11 @@ export interface ZkDatabaseOptions {
   maxEntryBytes: number;
   snapRetainCount: number;
   logger: Logger;
+  /**
+   * Standalone replays the whole log at start. An ensemble member must not: its log may end in proposals that were
+   * never committed, so it loads the snapshot only and hands the log after it to consensus (see `unappliedLog`).
+   */
+  replayLog?: boolean;
 }
 
 export class ZkDatabase {
@@ -27,6 +32,8 @@ export class ZkDatabase {
   private txnsSinceSnapshot = 0;
   private snapshotThreshold: number;
   private snapshotInProgress: Promise<void> | null = null;
+  /** With replayLog off: the log entries after the loaded snapshot, oldest first, not applied. */
+  unappliedLog: { zxid: bigint; payload: Buffer }[] = [];
 
   private constructor(
     readonly log: TxnLog,
@@ -70,6 +77,10 @@ export class ZkDatabase {
     }
     let replayed = 0;
     for await (const entry of this.log.read(fromZxid)) {
+      if (this.options.replayLog === false) {
+        this.unappliedLog.push(entry);
+        continue;
+      }
       const { header, txn } = decodeTxnEntry(entry.payload);
       this.applyRecovered(header, txn);
       replayed++;
@@ -89,6 +100,13 @@ export class ZkDatabase {
   trackSessions(header: TxnHeader, txn: Txn): void {
     if (txn.type === OpCode.createSession) this.sessions.set(header.clientId, txn.timeOut);
     else if (txn.type === OpCode.closeSession) this.sessions.delete(header.clientId);
+  }
+
+  /** Replaces the state with a leader's snapshot (ensemble SNAP sync). */
+  replaceState(tree: DataTree, sessions: ReadonlyMap<bigint, number>): void {
+    this.tree = tree;
+    this.sessions.clear();
+    for (const [id, timeout] of sessions) this.sessions.set(id, timeout);
   }
 
   /** Called after each applied transaction; starts a snapshot in the background when enough have accumulated. */

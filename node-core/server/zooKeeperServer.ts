@@ -52,6 +52,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private serving = false;
   /** Only the member that prepares writes (standalone or leader) reaps containers and TTL nodes. */
   reapsContainers = true;
+  /** Only the member that prepares writes expires sessions; learners report activity to it instead. */
+  expiresSessions = true;
+  /** Called with each session a client request keeps alive (a learner passes them to its leader in PINGs). */
+  onSessionTouched: ((sessionId: bigint) => void) | undefined;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
   private stopping = false;
@@ -70,9 +74,13 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     return this.serving;
   }
 
-  /** Loads the database and opens the pipeline; an ensemble member passes its quorum commit path. */
-  async open(commitPath?: CommitPath): Promise<void> {
+  /**
+   * Loads the database and opens the pipeline; an ensemble member passes its quorum commit path and keeps the
+   * log tail unapplied (it applies only what the quorum commits).
+   */
+  async open(commitPath?: CommitPath, replayLog = true): Promise<void> {
     this.database = await ZkDatabase.open({
+      replayLog,
       dataDir: this.config.dataDir,
       dataLogDir: this.config.dataLogDir,
       snapCount: this.config.snapCount,
@@ -154,6 +162,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.serving = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+  }
+
+  /** Drops every client connection (an ensemble member that stops serving); clients reconnect elsewhere. */
+  closeAllConnections(): void {
+    for (const connection of this.connections.values()) connection.close();
   }
 
   async stop(): Promise<void> {
@@ -272,6 +285,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   request(connection: ClientConnection, header: RequestHeader, body: unknown): void {
     this.statistics.packetReceived();
     this.sessions.touch(connection.sessionId, Date.now());
+    this.onSessionTouched?.(connection.sessionId);
     if (header.type === OpCode.auth) {
       this.authenticateConnection(connection, header, body as AuthPacket);
       return;
@@ -311,6 +325,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   private expireSessions(): void {
+    if (!this.expiresSessions) return;
     for (const session of this.sessions.expire(Date.now())) {
       this.logger.info(`Expiring session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);
       this.closeSession(session.sessionId);
@@ -424,10 +439,13 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   afterApply(header: TxnHeader, txn: Txn, result: ApplyResult): void {
     this.database.trackSessions(header, txn);
     this.database.noteApplied();
-    if (txn.type === OpCode.closeSession) {
+    // Every member learns of every session from the transactions, so a client can move to any of them.
+    if (txn.type === OpCode.createSession && !this.sessions.has(header.clientId)) {
+      this.sessions.add(header.clientId, txn.timeOut, Date.now());
+    } else if (txn.type === OpCode.closeSession) {
       this.sessions.remove(header.clientId);
-      void result;
     }
+    void result;
   }
 
   replyFor(connection: ClientConnection, request: QueuedRequest, result: ApplyResult): Buffer {

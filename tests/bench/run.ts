@@ -12,7 +12,7 @@ import { renderProfileSummary, summarizeProfileFile } from './profileSummary.js'
 import { measureMemoryAndRecovery } from './recoveryPhase.js';
 import { renderJson, renderMarkdown, type RunMeta } from './report.js';
 import { measureWorkloads } from './workloadPhase.js';
-import { isWorkloadName, workloadLabels } from './workloads.js';
+import { isWorkloadName, workloadLabels, workloadNames } from './workloads.js';
 
 function stampOf(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -134,9 +134,12 @@ export async function main(argv: string[]): Promise<number> {
     labelOf: (w) => (isWorkloadName(w) ? workloadLabels[w] : w),
   });
   process.stdout.write('\n' + markdown);
-  writeFileSync(join(resultsDir, 'latest.md'), markdown);
+  // A partial or profiled run must not replace the table the README quotes.
+  const complete = !options.profile && options.recovery && options.workloads.length === workloadNames.length;
+  if (complete) writeFileSync(join(resultsDir, 'latest.md'), markdown);
   writeFileSync(join(resultsDir, `${stamp}.json`), renderJson(store, meta, options.topologies, notes));
-  process.stdout.write(`\nSaved bench/results/latest.md and bench/results/${stamp}.json (${meta.wallSeconds} s)\n`);
+  const saved = complete ? 'bench/results/latest.md and ' : '';
+  process.stdout.write(`\nSaved ${saved}bench/results/${stamp}.json (${meta.wallSeconds} s)\n`);
 
   if (profileDir !== undefined) {
     const summary = summarizeProfiles(profileDir, root);

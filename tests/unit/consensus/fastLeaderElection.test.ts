@@ -140,8 +140,8 @@ describe('FastLeaderElection', () => {
   it('joins an established ensemble once a quorum follows a leader that reports LEADING', () => {
     const node = new FastLeaderElection({ myId: 4, voters: [1, 2, 3, 4, 5] });
     node.start(0, { lastLoggedZxid: 0x100000002n, currentEpoch: 1n });
-    const established = (state: ServerState, electionEpoch = 3n): Notification => ({
-      leader: 2, zxid: 0x100000002n, electionEpoch, peerEpoch: 2n, state: state as Notification['state'], version: 2,
+    const established = (state: Notification['state'], electionEpoch = 3n): Notification => ({
+      leader: 2, zxid: 0x100000002n, electionEpoch, peerEpoch: 2n, state, version: 2,
     });
     expect(node.receive(1, established(ServerState.FOLLOWING), 10).some((a) => a.kind === 'elected')).toBe(false);
     expect(node.receive(3, established(ServerState.FOLLOWING), 20).some((a) => a.kind === 'elected')).toBe(false);

@@ -1,0 +1,58 @@
+// Builds the desktop app into out/: the main process and the API host (ES modules, node-core bundled in), the
+// sandboxed preload (CommonJS: a sandboxed preload cannot be an ES module) and the renderer, built with the
+// renderer's own Vite settings (renderer/vite.config.ts) plus the desktop Content-Security-Policy as a meta tag.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig, type Plugin } from 'electron-vite';
+import rendererConfig from './renderer/vite.config';
+import { cspDirectives, desktopContentSecurityPolicy } from './electron/contentSecurityPolicy';
+
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const { version } = JSON.parse(readFileSync(fromRoot('./package.json'), 'utf8')) as { version: string };
+
+/** The policy travels as a response header too (electron/rendererProtocol.ts); the meta tag guards the page if it is ever loaded another way. */
+function cspMetaTag(): Plugin {
+  // Browsers ignore frame-ancestors in a meta tag and warn about it; the header carries it.
+  const policy = [...cspDirectives(desktopContentSecurityPolicy())]
+    .filter(([name]) => name !== 'frame-ancestors')
+    .map(([name, value]) => `${name} ${value}`)
+    .join('; ');
+  return {
+    name: 'paddock:csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
+export default defineConfig({
+  main: {
+    define: { __PADDOCK_VERSION__: JSON.stringify(version) },
+    build: {
+      outDir: fromRoot('./out/main'),
+      rollupOptions: {
+        input: { main: fromRoot('./electron/main.ts'), apiHost: fromRoot('./electron/apiHost.ts') },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('./out/preload'),
+      rollupOptions: {
+        input: { preload: fromRoot('./electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      },
+    },
+  },
+  renderer: mergeConfig(rendererConfig, {
+    plugins: [cspMetaTag()],
+    build: {
+      outDir: fromRoot('./out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: { index: fromRoot('./renderer/index.html') } },
+    },
+  }),
+});

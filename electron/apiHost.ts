@@ -1,0 +1,82 @@
+// The API host: the entry of the utility process that runs node-core's ApiService for the desktop app, apart from
+// the main process so that a slow or hung ZooKeeper call can never freeze the window. Each renderer reaches it
+// through its own MessagePort; at startup it creates the default local cluster; on 'shutdown' it stops everything.
+import type { MessagePortMain } from 'electron';
+import { ApiService } from '../node-core/api/apiService.js';
+import { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
+import { shellConsole } from '../node-core/cli/shellConsole.js';
+import { createLogger } from '../node-core/log/logger.js';
+import { decodeHostConfig, type HostToMain, type MainToHost } from './hostMessages.js';
+import { registerClusterBackends } from './clusterBackends.js';
+
+const log = createLogger('desktop-api');
+const parentPort = process.parentPort;
+const config = decodeHostConfig(process.env.PADDOCK_HOST_CONFIG);
+// Cluster members inherit this process's environment; the configuration is the host's alone.
+delete process.env.PADDOCK_HOST_CONFIG;
+
+const clusterBackends = new ClusterBackendRegistry();
+registerClusterBackends(clusterBackends, config.serverLaunch);
+const service = new ApiService({ consoleBackend: shellConsole, clusterBackends, logger: log });
+const ports = new Set<MessagePortMain>();
+let stopping: Promise<void> | undefined;
+
+function tell(message: HostToMain): void {
+  parentPort.postMessage(message);
+}
+
+function attachPeer(port: MessagePortMain, label: string): void {
+  const post = (message: unknown) => {
+    try {
+      port.postMessage(message);
+    } catch (err) {
+      log.debug(`${label}: could not post to the renderer: ${(err as Error).message}`);
+    }
+  };
+  const peer = service.connectPeer(post);
+  ports.add(port);
+  port.on('message', ({ data }) => void peer.handle(data).then(post));
+  // The renderer reloaded or closed: its subscriptions end with it.
+  port.on('close', () => {
+    ports.delete(port);
+    peer.close();
+  });
+  port.start();
+  log.debug(`${label} connected`);
+}
+
+async function createDefaultCluster(): Promise<void> {
+  if (config.defaultClusterNodes < 1) return;
+  const peer = service.connectPeer(() => undefined);
+  try {
+    const outcome = await peer.call('cluster.create', { name: config.defaultClusterName, nodes: config.defaultClusterNodes });
+    if ('error' in outcome) tell({ type: 'defaultCluster', ok: false, message: outcome.error.message });
+    else tell({ type: 'defaultCluster', ok: true, connectString: outcome.result.connectString });
+  } finally {
+    peer.close();
+  }
+}
+
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    for (const port of ports) port.close();
+    // Closes every ZooKeeper session and stops every member of every local cluster this host started.
+    await service.close().catch((err: unknown) => log.error(`stopping the API failed: ${(err as Error).message}`));
+    tell({ type: 'stopped' });
+    process.exit(0);
+  })();
+  return stopping;
+}
+
+parentPort.on('message', (event) => {
+  const message = event.data as MainToHost;
+  if (message.type === 'connectPeer') {
+    const [port] = event.ports;
+    if (port !== undefined) attachPeer(port, message.label);
+  } else if (message.type === 'shutdown') {
+    void shutdown();
+  }
+});
+
+tell({ type: 'ready' });
+void createDefaultCluster().catch((err: unknown) => tell({ type: 'defaultCluster', ok: false, message: (err as Error).message }));

@@ -1,0 +1,44 @@
+// What a learner sends its leader in a REQUEST packet and in PING replies. The request keeps ZooKeeper's
+// (sessionId, cxid, type, body) order; the connection's auth ids ride in front of the body because the consensus
+// core passes the packet's data, not its authinfo, to the leader's shell.
+import { JuteReader, JuteWriter } from '../../jute/index.js';
+import { IdCodec, OpCode, readRequestBody, writeRequestBody } from '../../protocol/index.js';
+import type { WriteRequest } from '../../txn/prepRequest.js';
+
+export function encodeForwardedRequest(request: WriteRequest): Buffer {
+  const writer = new JuteWriter(128);
+  writer.writeLong(request.sessionId).writeInt(request.cxid).writeInt(request.type);
+  writer.writeVector(request.authInfo, (w, id) => IdCodec.write(w, id));
+  if (request.type === OpCode.createSession) writer.writeInt((request.body as { timeOut: number }).timeOut);
+  else if (request.type !== OpCode.closeSession) writeRequestBody(request.type, writer, request.body);
+  return writer.toBuffer();
+}
+
+export function decodeForwardedRequest(data: Buffer): WriteRequest {
+  const reader = new JuteReader(data);
+  const sessionId = reader.readLong();
+  const cxid = reader.readInt();
+  const type = reader.readInt();
+  const authInfo = reader.readVector((r) => IdCodec.read(r));
+  let body: unknown = null;
+  if (type === OpCode.createSession) body = { timeOut: reader.readInt() };
+  else if (type !== OpCode.closeSession) body = readRequestBody(type, reader);
+  return { sessionId, cxid, type, body, authInfo } as WriteRequest;
+}
+
+/** PING payload: the sessions a learner's clients kept alive, as ZooKeeper's (long id, int timeout) pairs. */
+export function encodeSessionTouches(touches: readonly { sessionId: bigint; timeout: number }[]): Buffer {
+  const writer = new JuteWriter(12 * touches.length + 4);
+  for (const { sessionId, timeout } of touches) writer.writeLong(sessionId).writeInt(timeout);
+  return writer.toBuffer();
+}
+
+export function decodeSessionTouches(data: Buffer): bigint[] {
+  const reader = new JuteReader(data);
+  const ids: bigint[] = [];
+  while (reader.remaining >= 12) {
+    ids.push(reader.readLong());
+    reader.readInt();
+  }
+  return ids;
+}

@@ -1,0 +1,148 @@
+// The quorum port's links: every member listens for learners (a member that is not leading refuses them through
+// its consensus core), and a learner dials its leader. Packets to a link still being dialled queue behind it.
+import * as net from 'node:net';
+import { encodeQuorumPacket, decodeLearnerInfo, QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
+import type { Logger } from '../../log/logger.js';
+import { QuorumPacketStream } from './quorumPacketStream.js';
+import type { PeerAddress } from './electionLinks.js';
+
+export interface QuorumLinksOptions {
+  myId: number;
+  listen: { host: string; port: number };
+  peers: readonly PeerAddress[];
+  logger: Logger;
+  onPacket(from: number, packet: QuorumPacket): void;
+  onLinkClosed(peer: number): void;
+  connectTimeoutMs?: number;
+}
+
+interface Link {
+  socket: net.Socket;
+  connected: boolean;
+  queue: Buffer[];
+}
+
+export class QuorumLinks {
+  private server: net.Server | undefined;
+  private readonly links = new Map<number, Link>();
+  private closed = false;
+
+  constructor(private readonly options: QuorumLinksOptions) {}
+
+  async start(): Promise<void> {
+    const server = net.createServer((socket) => this.accept(socket));
+    server.on('error', (error) => this.options.logger.warn(`quorum listener: ${error.message}`));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.listen.port, this.options.listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    for (const link of this.links.values()) link.socket.destroy();
+    this.links.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  connectToLeader(leader: number): void {
+    const peer = this.options.peers.find((p) => p.sid === leader);
+    if (!peer || this.closed) {
+      queueMicrotask(() => this.options.onLinkClosed(leader));
+      return;
+    }
+    this.close(leader);
+    const socket = net.connect({ host: peer.host, port: peer.port });
+    socket.setNoDelay(true);
+    const link: Link = { socket, connected: false, queue: [] };
+    this.links.set(leader, link);
+    const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
+    socket.once('connect', () => {
+      clearTimeout(timeout);
+      link.connected = true;
+      for (const bytes of link.queue) socket.write(bytes);
+      link.queue = [];
+    });
+    this.wire(leader, link);
+    socket.once('close', () => clearTimeout(timeout));
+  }
+
+  send(to: number, packet: QuorumPacket): void {
+    const link = this.links.get(to);
+    if (!link) return;
+    const bytes = encodeQuorumPacket(packet);
+    if (link.connected) link.socket.write(bytes);
+    else link.queue.push(bytes);
+  }
+
+  close(peer: number): void {
+    const link = this.links.get(peer);
+    if (!link) return;
+    this.links.delete(peer);
+    link.socket.destroy();
+  }
+
+  /** A learner's link: its first packet (FOLLOWERINFO/OBSERVERINFO) names its sid. */
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const stream = new QuorumPacketStream();
+    let sid: number | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      let packets: QuorumPacket[];
+      try {
+        packets = stream.push(chunk);
+      } catch (error) {
+        this.options.logger.warn(`bad quorum packet on an incoming link: ${error instanceof Error ? error.message : String(error)}`);
+        socket.destroy();
+        return;
+      }
+      for (const packet of packets) {
+        if (sid === undefined) {
+          const first = packet.type === QuorumPacketType.FOLLOWERINFO || packet.type === QuorumPacketType.OBSERVERINFO;
+          const claimed = first && packet.data ? Number(decodeLearnerInfo(packet.data).serverid) : undefined;
+          if (claimed === undefined || !this.options.peers.some((p) => p.sid === claimed)) {
+            socket.destroy();
+            return;
+          }
+          sid = claimed;
+          this.close(sid);
+          this.links.set(sid, { socket, connected: true, queue: [] });
+          socket.on('close', () => {
+            if (this.links.get(sid!)?.socket === socket) {
+              this.links.delete(sid!);
+              this.options.onLinkClosed(sid!);
+            }
+          });
+        }
+        this.options.onPacket(sid, packet);
+      }
+    });
+    socket.on('error', () => undefined);
+  }
+
+  private wire(peer: number, link: Link): void {
+    const stream = new QuorumPacketStream();
+    link.socket.on('data', (chunk: Buffer) => {
+      let packets: QuorumPacket[];
+      try {
+        packets = stream.push(chunk);
+      } catch (error) {
+        this.options.logger.warn(`bad quorum packet from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+        link.socket.destroy();
+        return;
+      }
+      for (const packet of packets) this.options.onPacket(peer, packet);
+    });
+    link.socket.on('error', () => undefined);
+    link.socket.on('close', () => {
+      if (this.links.get(peer) === link) {
+        this.links.delete(peer);
+        this.options.onLinkClosed(peer);
+      }
+    });
+  }
+}

@@ -1,0 +1,22 @@
+// Saving the selected node with feedback in words, shared by the Save button and Ctrl+S.
+import type { Ref } from 'vue';
+import { useMessage } from 'naive-ui';
+import { errorText } from '../api/apiErrors.js';
+import { useI18n } from '../i18n/useI18n.js';
+import { useNodeEditorStore } from '../stores/nodeEditor.js';
+
+export function useNodeSave(connectionId: string, readOnly: Ref<boolean>): { save: () => Promise<void> } {
+  const editor = useNodeEditorStore(connectionId);
+  const message = useMessage();
+  const { t } = useI18n();
+  async function save(): Promise<void> {
+    if (readOnly.value || editor.node === undefined || !editor.dirty || editor.saving) return;
+    try {
+      const stat = await editor.save();
+      if (stat !== undefined) message.success(t('node.saved', { path: editor.path ?? '', version: stat.version }));
+    } catch (err) {
+      message.error(t('node.encodeFailed', { reason: errorText(err) }), { duration: 8000 });
+    }
+  }
+  return { save };
+}

@@ -1,0 +1,52 @@
+// The open connections (one tab each), their live state, and which tab is in front.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ConnectionInfo } from '../../../node-core/api/contract.js';
+import { api } from '../api/apiConnection.js';
+
+/** The fixed tabs besides the connections. */
+export type FixedTab = 'home' | 'clusters';
+
+export const useConnectionsStore = defineStore('connections', () => {
+  const open = ref<ConnectionInfo[]>([]);
+  const activeTab = ref<string>('home');
+  let listening = false;
+
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    api().on('connection.state', ({ connectionId, state, server }) => {
+      const c = open.value.find((x) => x.connectionId === connectionId);
+      if (c === undefined) return;
+      c.state = state;
+      if (server !== undefined) c.server = server;
+    });
+  }
+
+  async function refresh(): Promise<void> {
+    listen();
+    open.value = (await api().call('connection.list', {})).connections;
+  }
+
+  async function openProfile(profileId: string): Promise<ConnectionInfo> {
+    listen();
+    const info = await api().call('connection.open', { profileId });
+    open.value.push(info);
+    activeTab.value = info.connectionId;
+    return info;
+  }
+
+  async function close(connectionId: string): Promise<void> {
+    open.value = open.value.filter((c) => c.connectionId !== connectionId);
+    if (activeTab.value === connectionId) activeTab.value = open.value.at(-1)?.connectionId ?? 'home';
+    await api().call('connection.close', { connectionId }).catch(() => undefined);
+  }
+
+  function get(connectionId: string): ConnectionInfo | undefined {
+    return open.value.find((c) => c.connectionId === connectionId);
+  }
+
+  const active = computed(() => get(activeTab.value));
+
+  return { open, activeTab, active, refresh, openProfile, close, get };
+});

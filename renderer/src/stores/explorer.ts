@@ -1,0 +1,279 @@
+// One connection's znode tree as the explorer shows it: which nodes are expanded, their children fetched page by
+// page (znode.list offset/limit) so a node with 100,000 children costs only the pages scrolled into view, the
+// flattened rows the virtual list renders, the selection, the children filter and live invalidation from watches.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { ApiStat, ChildEntry, CreateModeName, ZnodeChangeType } from '../../../node-core/api/contract.js';
+import { api } from '../api/apiConnection.js';
+import { errorText } from '../api/apiErrors.js';
+import { ancestorsOf, parentOf } from '../data/paths.js';
+
+export const pageSize = 200;
+/** Below this many children an active filter fetches every page so it sees all names. */
+const filterFetchAllLimit = 5000;
+const refreshDelayMs = 300;
+
+interface Listing {
+  total: number;
+  pages: Map<number, ChildEntry[]>;
+  loading: Set<number>;
+}
+
+export interface NodeRow {
+  kind: 'node';
+  key: string;
+  path: string;
+  name: string;
+  depth: number;
+  stat: ApiStat | undefined;
+  expanded: boolean;
+}
+
+export interface PlaceholderRow {
+  kind: 'placeholder';
+  key: string;
+  parent: string;
+  index: number;
+  depth: number;
+}
+
+export type TreeRow = NodeRow | PlaceholderRow;
+
+function createExplorerStore(connectionId: string) {
+  return defineStore(`explorer:${connectionId}`, () => {
+    // Maps are kept shallow and re-rendered through triggerRef: deep proxies over 100,000 entries would be slow.
+    const listings = shallowRef(new Map<string, Listing>());
+    const expanded = shallowRef(new Set<string>(['/']));
+    const rootStat = ref<ApiStat>();
+    const selected = ref<string>();
+    const filter = ref('');
+    const error = ref<string>();
+    /** Modes of nodes created from this window: ZooKeeper hides container and TTL from clients. */
+    const createdModes = new Map<string, CreateModeName>();
+    const pendingRefresh = new Set<string>();
+    let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+    function touch(): void {
+      triggerRef(listings);
+      triggerRef(expanded);
+    }
+
+    async function loadPage(path: string, page: number): Promise<void> {
+      let listing = listings.value.get(path);
+      if (listing?.loading.has(page) === true) return;
+      if (listing === undefined) {
+        listing = { total: 0, pages: new Map(), loading: new Set() };
+        listings.value.set(path, listing);
+      }
+      listing.loading.add(page);
+      try {
+        const result = await api().call('znode.list', { connectionId, path, offset: page * pageSize, limit: pageSize });
+        const current = listings.value.get(path);
+        if (current !== listing) return;
+        listing.total = result.total;
+        listing.pages.set(page, result.children);
+        updateStat(path, result.stat);
+        error.value = undefined;
+      } catch (err) {
+        error.value = errorText(err);
+        if (page === 0) listings.value.delete(path);
+      } finally {
+        listing.loading.delete(page);
+        touch();
+      }
+    }
+
+    /** Puts a fresh stat of path wherever the tree shows it (its entry in its parent's pages, or the root). */
+    function updateStat(path: string, stat: ApiStat): void {
+      if (path === '/') {
+        rootStat.value = stat;
+        return;
+      }
+      const parent = listings.value.get(parentOf(path));
+      if (parent === undefined) return;
+      for (const entries of parent.pages.values()) {
+        const entry = entries.find((e) => e.path === path);
+        if (entry !== undefined) {
+          entry.stat = stat;
+          return;
+        }
+      }
+    }
+
+    async function expand(path: string): Promise<void> {
+      expanded.value.add(path);
+      touch();
+      if (!listings.value.has(path)) await loadPage(path, 0);
+      if (filter.value !== '') await loadAllForFilter();
+    }
+
+    function collapse(path: string): void {
+      expanded.value.delete(path);
+      touch();
+    }
+
+    function toggle(path: string): Promise<void> {
+      if (expanded.value.has(path)) {
+        collapse(path);
+        return Promise.resolve();
+      }
+      return expand(path);
+    }
+
+    /** Fetches the pages behind the placeholder rows the virtual list shows. */
+    function ensureLoaded(visible: TreeRow[]): void {
+      const wanted = new Map<string, Set<number>>();
+      for (const row of visible) {
+        if (row.kind !== 'placeholder') continue;
+        const pages = wanted.get(row.parent) ?? new Set<number>();
+        pages.add(Math.floor(row.index / pageSize));
+        wanted.set(row.parent, pages);
+      }
+      for (const [path, pages] of wanted) for (const page of pages) void loadPage(path, page);
+    }
+
+    async function loadAllForFilter(): Promise<void> {
+      const jobs: Promise<void>[] = [];
+      for (const path of expanded.value) {
+        const listing = listings.value.get(path);
+        if (listing === undefined || listing.total > filterFetchAllLimit) continue;
+        for (let page = 0; page * pageSize < listing.total; page++) if (!listing.pages.has(page)) jobs.push(loadPage(path, page));
+      }
+      await Promise.all(jobs);
+    }
+
+    function setFilter(text: string): void {
+      filter.value = text;
+      touch();
+      if (text !== '') void loadAllForFilter();
+    }
+
+    /** Re-reads a listing: its first page and every page that was loaded, so scrolled-to rows stay filled. */
+    async function refreshListing(path: string): Promise<void> {
+      const old = listings.value.get(path);
+      if (old === undefined) return;
+      const pages = [...old.pages.keys()];
+      listings.value.delete(path);
+      await Promise.all((pages.length === 0 ? [0] : pages).map((page) => loadPage(path, page)));
+    }
+
+    async function refreshAll(): Promise<void> {
+      const paths = [...listings.value.keys()];
+      await Promise.all(paths.map((p) => refreshListing(p)));
+    }
+
+    /** A watch event: the listings that show the changed node are re-read, batched so bursts cost one read each. */
+    function handleChange(type: ZnodeChangeType, path: string): void {
+      if (type === 'childrenChanged') pendingRefresh.add(path);
+      if (type === 'created' || type === 'deleted') pendingRefresh.add(parentOf(path));
+      if (type === 'dataChanged') pendingRefresh.add(parentOf(path));
+      if (type === 'deleted') createdModes.delete(path);
+      if (refreshTimer !== undefined) return;
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        const paths = [...pendingRefresh].filter((p) => listings.value.has(p));
+        pendingRefresh.clear();
+        for (const p of paths) void refreshListing(p);
+      }, refreshDelayMs);
+    }
+
+    /** Expands every ancestor of path, selects it and returns its row index once the rows show it (or -1). */
+    async function reveal(path: string): Promise<number> {
+      for (const ancestor of ancestorsOf(path)) {
+        expanded.value.add(ancestor);
+        if (!listings.value.has(ancestor)) await loadPage(ancestor, 0);
+      }
+      touch();
+      selected.value = path;
+      return rows.value.findIndex((r) => r.kind === 'node' && r.path === path);
+    }
+
+    function rememberCreated(path: string, mode: CreateModeName): void {
+      createdModes.set(path, mode);
+    }
+
+    function createdModeOf(path: string): CreateModeName | undefined {
+      return createdModes.get(path);
+    }
+
+    const rows = computed<TreeRow[]>(() => {
+      void listings.value;
+      const open = expanded.value;
+      const needle = filter.value.toLowerCase();
+      const out: TreeRow[] = [{ kind: 'node', key: '/', path: '/', name: '/', depth: 0, stat: rootStat.value, expanded: open.has('/') }];
+      const addChildren = (path: string, depth: number): void => {
+        const listing = listings.value.get(path);
+        if (listing === undefined) return;
+        for (let i = 0; i < listing.total; i++) {
+          const page = Math.floor(i / pageSize);
+          const entries = listing.pages.get(page);
+          if (entries === undefined) {
+            if (needle === '') out.push({ kind: 'placeholder', key: `${path}#${i}`, parent: path, index: i, depth });
+            continue;
+          }
+          const entry = entries[i - page * pageSize];
+          // A page comes back short when children were deleted while it was read; its missing tail is skipped.
+          if (entry === undefined) continue;
+          const isOpen = open.has(entry.path);
+          if (needle !== '' && !isOpen && !entry.name.toLowerCase().includes(needle)) continue;
+          out.push({ kind: 'node', key: entry.path, path: entry.path, name: entry.name, depth, stat: entry.stat, expanded: isOpen });
+          if (isOpen) addChildren(entry.path, depth + 1);
+        }
+      };
+      if (open.has('/')) addChildren('/', 1);
+      return out;
+    });
+
+    /** How many children are loaded versus known under expanded nodes, for the filter's notice. */
+    const filterCoverage = computed(() => {
+      void listings.value;
+      let loaded = 0;
+      let total = 0;
+      for (const path of expanded.value) {
+        const listing = listings.value.get(path);
+        if (listing === undefined) continue;
+        total += listing.total;
+        for (const entries of listing.pages.values()) loaded += entries.length;
+      }
+      return { loaded, total };
+    });
+
+    function listingTotal(path: string): number | undefined {
+      void listings.value;
+      return listings.value.get(path)?.total;
+    }
+
+    return {
+      rows,
+      selected,
+      filter,
+      error,
+      rootStat,
+      filterCoverage,
+      expand,
+      collapse,
+      toggle,
+      ensureLoaded,
+      setFilter,
+      refreshListing,
+      refreshAll,
+      handleChange,
+      reveal,
+      rememberCreated,
+      createdModeOf,
+      listingTotal,
+      loadRoot: () => loadPage('/', 0),
+    };
+  });
+}
+
+const stores = new Map<string, ReturnType<typeof createExplorerStore>>();
+
+export function useExplorerStore(connectionId: string) {
+  let store = stores.get(connectionId);
+  if (store === undefined) {
+    store = createExplorerStore(connectionId);
+    stores.set(connectionId, store);
+  }
+  return store();
+}
