@@ -3,9 +3,10 @@
 // renderer's own Vite settings (renderer/vite.config.ts) plus the desktop Content-Security-Policy as a meta tag.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, mergeConfig, type Plugin } from 'electron-vite';
-import rendererConfig from './renderer/vite.config';
-import { cspDirectives, desktopContentSecurityPolicy } from './electron/contentSecurityPolicy';
+import { defineConfig, mergeConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import rendererConfig from './renderer/vite.config.ts';
+import { cspDirectives, desktopContentSecurityPolicy } from './electron/contentSecurityPolicy.ts';
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const { version } = JSON.parse(readFileSync(fromRoot('./package.json'), 'utf8')) as { version: string };

@@ -2,7 +2,7 @@
 // sessions, reconnects and expiry) runs against Apache ZooKeeper 3.8 and against Paddock, and the normalised
 // replies must not differ at all. PADDOCK_COMPAT_TARGETS=apache compares Apache with a second fresh Apache run
 // (proving the normaliser removes run-to-run noise); =paddock compares Paddock with the saved Apache transcript.
-// PADDOCK_COMPAT_ENSEMBLE=3 adds the same comparison on 3-node ensembles.
+// It runs on standalone servers and on 3-node ensembles; PADDOCK_COMPAT_ENSEMBLE=0 leaves the ensembles out.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { scenario, scenarioFor } from './scenario/steps.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/compat/apache-standalone-transcript.json', import.meta.url));
 const targets = compatTargets();
-const ensembleSize = Number(process.env.PADDOCK_COMPAT_ENSEMBLE ?? '0');
+const ensembleSize = Number(process.env.PADDOCK_COMPAT_ENSEMBLE ?? '3');
 
 async function transcriptOf(kind: TargetKind, size: number): Promise<NormalisedTranscript> {
   const target: ZkTarget = await startTarget(kind, { size });

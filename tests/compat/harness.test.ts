@@ -86,8 +86,7 @@ describe.each(compatTargets())('%s target', (kind) => {
     expect(await t.fourLetterWord('ruok').catch((e: NodeJS.ErrnoException) => e.code)).toBe('ECONNREFUSED');
   });
 
-  // Paddock runs ensembles once the replicated-ensemble issue lands; until then this proves the harness on Apache.
-  if (kind === 'apache') it('starts a 3-server ensemble that elects a new leader when the leader is killed', async () => {
+  it('starts a 3-server ensemble that elects a new leader when the leader is killed', async () => {
     const t = await startTarget(kind, { size: 3 });
     started.push(t);
     // a killed member has no pid; asking it would only wait for a refused connection

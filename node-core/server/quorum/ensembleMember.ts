@@ -3,7 +3,7 @@
 // ZooKeeperServer that serves clients only while the core says this member is part of an established quorum.
 import { join } from 'node:path';
 import type { Logger } from '../../log/logger.js';
-import type { ZooConfig } from '../config/zooCfg.js';
+import { renderServerSpec, type ZooConfig } from '../config/zooCfg.js';
 import { ZooKeeperServer } from '../zooKeeperServer.js';
 import { attachFourLetterWords, startAdminServer } from '../serverIntrospection.js';
 import type { AdminServer, JsonObject } from '../adminServer.js';
@@ -67,9 +67,8 @@ export class EnsembleMember {
     if (config.myid === undefined) throw new Error('an ensemble member needs a myid file in its dataDir');
     this.myId = config.myid;
     this.server = new ZooKeeperServer(config, logger, this.myId);
-    this.configData = Buffer.from(
-      config.servers.map((s) => `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}:${s.role}`).join('\n') + '\nversion=0',
-    );
+    // QuorumVerifier.toString(): the membership as /zookeeper/config shows it and NEWLEADER carries it.
+    this.configData = Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
     this.versionDir = join(config.dataDir, 'version-2');
   }
 
@@ -91,6 +90,7 @@ export class EnsembleMember {
     this.server.onSessionTouched = (sessionId) => this.touchedSessions.add(sessionId);
 
     const database = this.server.database;
+    this.publishConfig();
     const lastLogged = database.unappliedLog.at(-1)?.zxid ?? database.lastProcessedZxid;
     const acceptedEpoch = BigInt((await readEpochFile(this.versionDir, ACCEPTED_EPOCH_FILE)) ?? Number(epochOf(lastLogged)));
     const currentEpoch = BigInt((await readEpochFile(this.versionDir, CURRENT_EPOCH_FILE)) ?? Number(epochOf(lastLogged)));
@@ -304,6 +304,7 @@ export class EnsembleMember {
     this.server.database.replaceState(restored.tree, restored.sessions);
     this.server.sessions.clearAll();
     for (const [sessionId, timeout] of restored.sessions) this.server.sessions.add(sessionId, timeout, Date.now());
+    this.publishConfig();
     this.server.attachPipeline(this.commitPath);
     this.unapplied = txns.filter((t) => t.zxid > zxid);
     this.logger.info(`Installed the leader's snapshot at ${zxidHex(zxid)} (${restored.tree.nodeCount} znodes)`);
@@ -399,6 +400,11 @@ export class EnsembleMember {
   }
 
   // ---- what users see ----
+
+  /** /zookeeper/config holds the membership on every member, as ZooKeeper's initConfigInZKDatabase writes it. */
+  private publishConfig(): void {
+    this.server.database.tree.setData('/zookeeper/config', this.configData, -1, 0n, BigInt(Date.now()));
+  }
 
   private quorumView() {
     const me = this.me;
