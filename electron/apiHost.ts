@@ -2,6 +2,9 @@
 // the main process so that a slow or hung ZooKeeper call can never freeze the window. Each renderer reaches it
 // through its own MessagePort; at startup it creates the default local cluster; on 'shutdown' it stops everything.
 import type { MessagePortMain } from 'electron';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiService } from '../node-core/api/apiService.js';
 import { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
 import { shellConsole } from '../node-core/cli/shellConsole.js';
@@ -15,8 +18,11 @@ const config = decodeHostConfig(process.env.PADDOCK_HOST_CONFIG);
 // Cluster members inherit this process's environment; the configuration is the host's alone.
 delete process.env.PADDOCK_HOST_CONFIG;
 
+/** Shown in the GUI's connection list; updated with the new cluster's ports at every start. */
+const localProfileName = 'Local cluster (desktop)';
+const clusterDir = mkdtempSync(join(tmpdir(), 'paddock-desktop-clusters-'));
 const clusterBackends = new ClusterBackendRegistry();
-registerClusterBackends(clusterBackends, config.serverLaunch);
+registerClusterBackends(clusterBackends, config.serverLaunch, clusterDir);
 const service = new ApiService({ consoleBackend: shellConsole, clusterBackends, logger: log });
 const ports = new Set<MessagePortMain>();
 let stopping: Promise<void> | undefined;
@@ -45,13 +51,27 @@ function attachPeer(port: MessagePortMain, label: string): void {
   log.debug(`${label} connected`);
 }
 
+/** Starts the local cluster and opens a connection to it, so the GUI shows it ready to browse (as web mode does). */
 async function createDefaultCluster(): Promise<void> {
   if (config.defaultClusterNodes < 1) return;
   const peer = service.connectPeer(() => undefined);
   try {
-    const outcome = await peer.call('cluster.create', { name: config.defaultClusterName, nodes: config.defaultClusterNodes });
-    if ('error' in outcome) tell({ type: 'defaultCluster', ok: false, message: outcome.error.message });
-    else tell({ type: 'defaultCluster', ok: true, connectString: outcome.result.connectString });
+    const created = await peer.call('cluster.create', { name: config.defaultClusterName, nodes: config.defaultClusterNodes });
+    if ('error' in created) {
+      tell({ type: 'defaultCluster', ok: false, message: created.error.message });
+      return;
+    }
+    const { connectString } = created.result;
+    tell({ type: 'defaultCluster', ok: true, connectString });
+    const existing = (await service.profiles.list()).find((p) => p.name === localProfileName);
+    const profile = await service.profiles.save({
+      ...(existing !== undefined ? { id: existing.id } : {}),
+      name: localProfileName,
+      connectString,
+      colour: '#18a058',
+    });
+    const opened = await peer.call('connection.open', { profileId: profile.id });
+    if ('error' in opened) log.warn(`could not open a connection to the local cluster: ${opened.error.message}`);
   } finally {
     peer.close();
   }
@@ -62,6 +82,7 @@ function shutdown(): Promise<void> {
     for (const port of ports) port.close();
     // Closes every ZooKeeper session and stops every member of every local cluster this host started.
     await service.close().catch((err: unknown) => log.error(`stopping the API failed: ${(err as Error).message}`));
+    rmSync(clusterDir, { recursive: true, force: true });
     tell({ type: 'stopped' });
     process.exit(0);
   })();

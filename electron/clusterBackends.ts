@@ -1,9 +1,13 @@
-// Which local-cluster backends the desktop API offers, each told how to run `paddock server` inside the app
-// (electron/serverLaunch.ts).
+// Which local-cluster backends the desktop API offers: Paddock (the default, run on Electron's own Node as
+// electron/serverLaunch.ts decides) and Apache ZooKeeper 3.8 where Java and its jars are installed.
 import type { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
+import { LocalClusterBackend } from '../node-core/cli/localClusterBackend.js';
 import type { ServerLaunch } from './serverLaunch.js';
 
-export function registerClusterBackends(registry: ClusterBackendRegistry, launch: ServerLaunch): void {
-  void registry;
-  void launch;
+/** baseDir holds one directory per cluster; each is deleted when its cluster is removed or the API stops. */
+export function registerClusterBackends(registry: ClusterBackendRegistry, launch: ServerLaunch, baseDir: string): void {
+  // Registered first, so cluster.create without a backend name (the startup cluster too) runs Paddock.
+  registry.register('paddock', new LocalClusterBackend({ engine: 'paddock', baseDir, node: launch.node, paddock: launch.paddock }));
+  // The Apache engine runs java; only its watchdog needs Node.
+  registry.register('apache', new LocalClusterBackend({ engine: 'apache', baseDir, node: launch.node }));
 }

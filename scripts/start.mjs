@@ -3,7 +3,7 @@
 // mode (`paddock ui`, in the browser) where none is. Both start a local 3-node cluster; arguments after `--` are
 // passed on (e.g. `npm start -- --no-cluster`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,17 +39,15 @@ function runForeground(command, commandArgs) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
 }
 
-// Local-cluster members run `paddock server` from dist/ in both modes.
-step('building node-core (dist/)', npm, ['run', 'build']);
-
 const electron = electronBinary();
 if (electron !== undefined) {
+  // Local-cluster members run `paddock server` from dist/; the desktop app bundles everything else into out/.
+  step('building node-core (dist/)', npx, ['tsc', '-p', 'tsconfig.build.json']);
   step('building the desktop app (out/)', npx, ['electron-vite', 'build']);
   runForeground(electron, [join(root, 'out', 'main', 'main.js'), ...args]);
 } else {
-  process.stdout.write('\nNo Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD?); starting web mode instead.\n');
-  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
-  if (scripts['build:renderer'] !== undefined) step('building the renderer', npm, ['run', 'build:renderer']);
-  else step('building the renderer', npx, ['vite', 'build', '--config', 'renderer/vite.config.ts']);
+  process.stdout.write('No Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD?); starting web mode instead.\n');
+  step('building node-core and the renderer (dist/)', npm, ['run', 'build']);
+  if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) step('building the renderer', npm, ['run', 'build:renderer']);
   runForeground(process.execPath, [join(root, 'bin', 'paddock.mjs'), 'ui', ...args]);
 }

@@ -3,6 +3,7 @@
 import { runCliCommand } from './cliCommand.js';
 import { runFourLetterWordCommand } from './fourLetterWordCommand.js';
 import { runServerCommand } from './serverCommand.js';
+import { runUiCommand } from './uiCommand.js';
 import { runClusterCommand } from '../cluster/clusterCommand.js';
 
 const usage = `Usage: paddock <command> [args]
@@ -13,6 +14,8 @@ Commands:
                        zkCli.sh-compatible shell; with a command, runs it once and exits non-zero on failure
   4lw host:port <word> send a four-letter word (ruok, srvr, mntr, ...) and print the answer
   cluster start [...]  run a local ensemble in the foreground (paddock cluster help)
+  ui [--port N] [--no-cluster]
+                       serve the admin GUI in the browser (prints its URL) with a local 3-node cluster
   help                 show this text
 `;
 
@@ -27,6 +30,8 @@ export async function main(args: string[]): Promise<number> {
       return runFourLetterWordCommand(rest);
     case 'cluster':
       return runClusterCommand(rest);
+    case 'ui':
+      return runUiCommand(rest);
     case undefined:
     case 'help':
     case '--help':

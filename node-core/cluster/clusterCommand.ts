@@ -102,9 +102,6 @@ export async function runClusterCommand(args: string[]): Promise<number> {
         `election ${m.ports.election}, log ${m.logPath}`,
     );
   }
-  if (cluster.engineKind === 'paddock' && snapshot.members.length > 1) {
-    out('note: Paddock members elect a leader only once Paddock supports ensembles; watch the modes below.');
-  }
 
   // Only process, mode and isolation changes make a line; zxid and connection counts change too often.
   const shown = new Map<number, string>();

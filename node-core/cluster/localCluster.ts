@@ -595,8 +595,8 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
           this.emit('warning', {
             id: m.layout.id,
             message:
-              `member ${m.layout.id} runs standalone although the cluster has ${this.members.size} members: ` +
-              `this ${this.engineKind} build does not form an ensemble, so the members do not replicate`,
+              `member ${m.layout.id} runs standalone although the cluster has ${this.members.size} members, ` +
+              `so it does not replicate: check its zoo.cfg`,
           });
         }
         this.emitIfChanged(m);

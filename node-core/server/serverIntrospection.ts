@@ -85,7 +85,8 @@ export class ServerIntrospectionView implements ServerIntrospection {
       packetsSent: s.packetsSent,
       numAliveConnections: this.server.connections.size,
       outstandingRequests: this.server.pipeline?.outstanding ?? 0,
-      lastProcessedZxid: this.server.database.lastProcessedZxid,
+      lastProcessedZxid:
+        this.server.database.lastProcessedZxid > this.server.zxidFloor ? this.server.database.lastProcessedZxid : this.server.zxidFloor,
       nodeCount: tree.nodeCount,
       watchCount: this.server.watches.size,
       ephemeralsCount: ephemerals,

@@ -52,6 +52,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private serving = false;
   /** Only the member that prepares writes (standalone or leader) reaps containers and TTL nodes. */
   reapsContainers = true;
+  /**
+   * The lowest zxid srvr/mntr report: an ensemble member serving epoch E reports at least E << 32 even before the
+   * first write of the epoch, as ZooKeeper does.
+   */
+  zxidFloor = 0n;
   /** Only the member that prepares writes expires sessions; learners report activity to it instead. */
   expiresSessions = true;
   /** Called with each session a client request keeps alive (a learner passes them to its leader in PINGs). */

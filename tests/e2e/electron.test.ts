@@ -1,16 +1,20 @@
 // The desktop shell (electron/): builds it with electron-vite and checks what the built bundles and the policy
-// modules promise (locked-down window, denied window.open and navigation, one preload API, a strict CSP). Where an
+// modules promise (locked-down window, denied window.open and navigation, one preload API, a strict CSP), and runs
+// the built API host under Node with stand-ins for Electron's ports (requests, the default cluster, shutdown). Where an
 // Electron binary is installed it then launches the built app with Playwright and checks the same things live;
 // where none is (ELECTRON_SKIP_BINARY_DOWNLOAD, as on CI), that last test says so plainly instead of skipping.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResult } from '../../node-core/api/contract.js';
 import { contentSecurityPolicy } from '../../node-core/api/wsServer.js';
 import { cspDirectives, desktopContentSecurityPolicy } from '../../electron/contentSecurityPolicy.js';
+import type { HostConfig } from '../../electron/hostMessages.js';
 import { outsideAsar, serverLaunch } from '../../electron/serverLaunch.js';
 import { appEntryUrl, mayNavigate, secureWebPreferences } from '../../electron/windowPolicy.js';
 
@@ -129,6 +133,102 @@ describe('desktop shell', () => {
     expect(outsideAsar(join(sep, 'a', 'app.asar', 'dist', 'x.js'))).toBe(join(sep, 'a', 'app.asar.unpacked', 'dist', 'x.js'));
     expect(outsideAsar(join(sep, 'work', 'paddock'))).toBe(join(sep, 'work', 'paddock'));
   });
+
+  it('the built API host answers over its port, starts the 3-node cluster and stops it on shutdown', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'paddock-api-host-'));
+    // Stands in for Electron's utility-process parentPort and MessagePortMain, relaying both over stdio as JSON lines.
+    const driver = join(scratch, 'driver.mjs');
+    writeFileSync(
+      driver,
+      `import { EventEmitter } from 'node:events';
+import { pathToFileURL } from 'node:url';
+const out = (from, m) => process.stdout.write(JSON.stringify({ from, m }) + '\\n');
+const parent = Object.assign(new EventEmitter(), { postMessage: (m) => out('host', m) });
+process.parentPort = parent;
+await import(pathToFileURL(process.argv[2]).href);
+const port = Object.assign(new EventEmitter(), { start() {}, close() { port.emit('close'); }, postMessage: (m) => out('port', m) });
+parent.emit('message', { data: { type: 'connectPeer', label: 'test' }, ports: [port] });
+let buffered = '';
+process.stdin.setEncoding('utf8').on('data', (chunk) => {
+  buffered += chunk;
+  for (let i = buffered.indexOf('\\n'); i >= 0; i = buffered.indexOf('\\n')) {
+    const message = JSON.parse(buffered.slice(0, i));
+    buffered = buffered.slice(i + 1);
+    if (message.toHost !== undefined) parent.emit('message', { data: message.toHost, ports: [] });
+    else port.emit('message', { data: message });
+  }
+});
+`,
+    );
+    const config: HostConfig = {
+      serverLaunch: { node: { path: process.execPath }, paddock: { script: join(root, 'bin', 'paddock.mjs') } },
+      defaultClusterNodes: 3,
+      defaultClusterName: 'local',
+    };
+    const host = spawn(process.execPath, [driver, built.apiHost], {
+      env: { ...process.env, PADDOCK_HOST_CONFIG: JSON.stringify(config), XDG_DATA_HOME: join(scratch, 'data'), XDG_CONFIG_HOME: join(scratch, 'config') },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const received: Array<{ from: 'host' | 'port'; m: Record<string, unknown> }> = [];
+    const waiters: Array<() => void> = [];
+    createInterface({ input: host.stdout }).on('line', (line) => {
+      received.push(JSON.parse(line) as (typeof received)[number]);
+      for (const wake of waiters.splice(0)) wake();
+    });
+    const exited = new Promise<number | null>((resolve) => host.on('exit', (code) => resolve(code)));
+    const next = async (match: (r: (typeof received)[number]) => boolean, what: string, timeoutMs = 90_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find(match);
+        if (found !== undefined) return found.m;
+        if (Date.now() > deadline) throw new Error(`the API host sent no ${what}`);
+        await new Promise<void>((wake) => {
+          waiters.push(wake);
+          setTimeout(wake, 500);
+        });
+      }
+    };
+    const send = (message: unknown) => host.stdin.write(`${JSON.stringify(message)}\n`);
+    try {
+      expect(await next((r) => r.from === 'host' && r.m.type === 'ready', 'ready message')).toEqual({ type: 'ready' });
+      send({ id: 1, method: 'profiles.list', params: {} });
+      expect(await next((r) => r.from === 'port' && r.m.id === 1, 'profiles.list response')).toEqual({ id: 1, result: { profiles: [] } });
+      send({ id: 2, method: 'znode.get', params: {} });
+      expect(await next((r) => r.from === 'port' && r.m.id === 2, 'znode.get response')).toMatchObject({ id: 2, error: { name: 'invalidParams' } });
+
+      const started = await next((r) => r.from === 'host' && r.m.type === 'defaultCluster', 'default cluster report');
+      expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+      send({ id: 3, method: 'cluster.list', params: {} });
+      const listed = (await next((r) => r.from === 'port' && r.m.id === 3, 'cluster.list response')) as { result: ApiResult<'cluster.list'> };
+      const [cluster] = listed.result.clusters;
+      expect(cluster?.name).toBe('local');
+      expect(cluster?.backend).toBe('paddock');
+      expect(cluster?.members).toHaveLength(3);
+      const pids = cluster!.members.map((m) => m.pid).filter((pid): pid is number => pid !== undefined);
+      expect(pids).toHaveLength(3);
+      // The GUI finds the cluster already connected, under its own profile.
+      await next((r) => r.from === 'port' && r.m.event === 'connection.state' && (r.m.data as { state?: string }).state === 'connected', 'connected event');
+      send({ id: 4, method: 'connection.list', params: {} });
+      const connections = (await next((r) => r.from === 'port' && r.m.id === 4, 'connection.list response')) as { result: ApiResult<'connection.list'> };
+      expect(connections.result.connections.map((c) => c.profileName)).toEqual(['Local cluster (desktop)']);
+
+      send({ toHost: { type: 'shutdown' } });
+      expect(await exited).toBe(0);
+      expect(received.some((r) => r.from === 'host' && r.m.type === 'stopped')).toBe(true);
+      const alive = pids.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(alive, 'cluster members still running after shutdown').toEqual([]);
+    } finally {
+      host.kill('SIGKILL');
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 150_000);
 
   it('runs the desktop shell in Electron', async () => {
     const binary = electronBinary();

@@ -344,6 +344,7 @@ export class EnsembleMember {
       server.pipeline.forwardWritesTo((request) => this.forward(request));
       server.pipeline.routeSyncsThrough(() => this.forwardSync());
     }
+    server.zxidFloor = makeZxid(epoch, 0n);
     server.reapsContainers = leading;
     server.expiresSessions = leading;
     server.startServing();

@@ -59,9 +59,23 @@ export const useClustersStore = defineStore('clusters', () => {
     timeline.push({ time, leaderId, ...(epoch !== undefined ? { epoch } : {}), ...(since !== undefined ? { leaderlessMs: time - since } : {}) });
   }
 
+  let refreshQueued = false;
+  /** Events for a cluster this window has not listed yet (created elsewhere) trigger one re-list. */
+  function unknownCluster(): void {
+    if (refreshQueued) return;
+    refreshQueued = true;
+    setTimeout(() => {
+      refreshQueued = false;
+      void refresh().catch(() => undefined);
+    }, 300);
+  }
+
   function upsertMember(clusterId: string, member: ClusterMemberInfo): void {
     const cluster = clusters.value.find((c) => c.clusterId === clusterId);
-    if (cluster === undefined) return;
+    if (cluster === undefined) {
+      unknownCluster();
+      return;
+    }
     const i = cluster.members.findIndex((m) => m.memberId === member.memberId);
     if (i >= 0) cluster.members[i] = member;
     else cluster.members.push(member);

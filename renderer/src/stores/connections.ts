@@ -17,15 +17,28 @@ export const useConnectionsStore = defineStore('connections', () => {
     listening = true;
     api().on('connection.state', ({ connectionId, state, server }) => {
       const c = open.value.find((x) => x.connectionId === connectionId);
-      if (c === undefined) return;
+      if (c === undefined) {
+        // A connection opened elsewhere (e.g. by `paddock ui` for its local cluster) shows up as a tab.
+        void refresh();
+        return;
+      }
       c.state = state;
       if (server !== undefined) c.server = server;
     });
   }
 
+  /** Merges the API's list in: new connections get tabs, closed ones lose theirs, known ones keep their objects. */
   async function refresh(): Promise<void> {
     listen();
-    open.value = (await api().call('connection.list', {})).connections;
+    const listed = (await api().call('connection.list', {})).connections;
+    const ids = new Set(listed.map((c) => c.connectionId));
+    open.value = open.value.filter((c) => ids.has(c.connectionId));
+    for (const info of listed) {
+      const known = open.value.find((c) => c.connectionId === info.connectionId);
+      if (known === undefined) open.value.push(info);
+      else Object.assign(known, info);
+    }
+    if (activeTab.value !== 'home' && activeTab.value !== 'clusters' && !ids.has(activeTab.value)) activeTab.value = 'home';
   }
 
   async function openProfile(profileId: string): Promise<ConnectionInfo> {

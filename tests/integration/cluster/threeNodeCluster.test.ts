@@ -1,4 +1,4 @@
-// A real 3-node Apache ZooKeeper 3.8 ensemble under the local-cluster supervisor: elections after kill, pause and
+// A real 3-node ensemble (Apache ZooKeeper 3.8, and Paddock's own) under the local-cluster supervisor: elections after kill, pause and
 // isolation, rejoining after restart, resume and heal, and no process left behind after stop.
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,15 +31,16 @@ const oneLeaderOf = (ids: number[]) => (members: MemberState[]) => {
   return leaders(serving).length === 1 && serving.every((m) => m.mode === 'leader' || m.mode === 'follower');
 };
 
-describe.skipIf(!apacheZkAvailable())('local cluster, apache engine, 3 nodes', () => {
+describe.each(['apache', 'paddock'] as const)('local cluster, %s engine, 3 nodes', (engine) => {
   let dir: string;
   let cluster: LocalCluster;
   const pidsSeen = new Set<number>();
   const states: MemberState[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'paddock-cluster-apache-'));
-    cluster = await LocalCluster.create({ nodes: 3, dir, engine: 'apache' });
+    if (engine === 'apache' && !apacheZkAvailable()) throw new Error('Apache ZooKeeper 3.8 is missing: install with apt-get install -y zookeeper');
+    dir = mkdtempSync(join(tmpdir(), `paddock-cluster-${engine}-`));
+    cluster = await LocalCluster.create({ nodes: 3, dir, engine });
     cluster.on('member', (state) => {
       states.push(state);
       if (state.pid !== undefined) pidsSeen.add(state.pid);

@@ -1,0 +1,162 @@
+// `paddock ui`: web mode of the admin GUI. Serves the built renderer and the admin API on 127.0.0.1 with a random
+// token, starts a local 3-node cluster (unless --no-cluster) and opens a connection profile for it, then runs until
+// Ctrl-C, when it stops the cluster and closes every connection.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ClusterBackendRegistry } from '../api/clusterBackend.js';
+import { startApiServer, type ApiServerHandle } from '../api/wsServer.js';
+import type { EngineKind } from '../cluster/types.js';
+import { createLogger } from '../log/logger.js';
+import { LocalClusterBackend } from './localClusterBackend.js';
+import { shellConsole } from './shellConsole.js';
+
+const usage = `Usage: paddock ui [options]
+
+Serves the Paddock admin GUI in the browser on 127.0.0.1 and prints its URL (with the access token).
+
+Options:
+  --port N           listen on port N (default: a free port)
+  --no-cluster       do not start a local cluster
+  --engine E         engine of the local cluster: paddock (default) or apache
+  --nodes N          voting members of the local cluster (default 3)
+  --profiles FILE    where connection profiles are kept (default: ~/.config/paddock/profiles.json)
+`;
+
+export const localProfileName = 'Local cluster (paddock ui)';
+
+/** The renderer build: dist/renderer next to the compiled CLI, or under dist/ when run from the sources. */
+export function findRendererDir(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidates = basename(dir) === 'dist' ? [join(dir, 'renderer')] : [join(dir, 'dist', 'renderer')];
+    for (const candidate of candidates) if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+interface UiOptions {
+  port: number;
+  cluster: boolean;
+  engine: EngineKind;
+  nodes: number;
+  profilesPath: string | undefined;
+}
+
+function parseUiArgs(args: string[]): UiOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      'no-cluster': { type: 'boolean' },
+      engine: { type: 'string' },
+      nodes: { type: 'string' },
+      profiles: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
+  const engine = values.engine ?? 'paddock';
+  if (engine !== 'paddock' && engine !== 'apache') throw new Error(`--engine must be paddock or apache, got '${engine}'`);
+  const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`--nodes must be 1 to 9, got '${values.nodes}'`);
+  return { port, cluster: values['no-cluster'] !== true, engine, nodes, profilesPath: values.profiles };
+}
+
+/** Starts the local cluster and opens a connection for it on the API's side, so the GUI shows it as a tab. */
+async function startLocalCluster(server: ApiServerHandle, options: UiOptions, out: (line: string) => void): Promise<void> {
+  const service = server.service;
+  const { backend } = service.clusters.backend(options.engine);
+  const cluster = await backend.create({ name: 'local', nodes: options.nodes });
+  out(`local cluster (${options.engine}, ${options.nodes} members): ${cluster.connectString}`);
+  const existing = (await service.profiles.list()).find((p) => p.name === localProfileName);
+  const profile = await service.profiles.save({
+    ...(existing !== undefined ? { id: existing.id } : {}),
+    name: localProfileName,
+    connectString: cluster.connectString,
+    colour: '#18a058',
+  });
+  const peer = service.connectPeer(() => undefined);
+  const opened = await peer.call('connection.open', { profileId: profile.id });
+  if ('error' in opened) out(`could not open a connection to the local cluster: ${opened.error.message}`);
+  else out(`opened profile "${localProfileName}" (session ${opened.result.sessionId})`);
+}
+
+export async function runUiCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  let options: UiOptions;
+  try {
+    options = parseUiArgs(args);
+  } catch (error) {
+    process.stderr.write(`paddock ui: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const staticDir = findRendererDir();
+  if (staticDir === undefined) {
+    process.stderr.write('paddock ui: the GUI is not built (dist/renderer is missing); run `npm run build` first\n');
+    return 1;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const logger = createLogger('ui');
+  const clusterDir = mkdtempSync(join(tmpdir(), 'paddock-ui-clusters-'));
+  const registry = new ClusterBackendRegistry();
+  // The engine asked for is registered first, so the GUI offers it as the default.
+  const engines: EngineKind[] = options.engine === 'apache' ? ['apache', 'paddock'] : ['paddock', 'apache'];
+  for (const engine of engines) registry.register(engine, new LocalClusterBackend({ engine, baseDir: clusterDir }));
+
+  let server: ApiServerHandle;
+  try {
+    server = await startApiServer({
+      port: options.port,
+      staticDir,
+      clusterBackends: registry,
+      consoleBackend: shellConsole,
+      logger,
+      ...(options.profilesPath !== undefined ? { profilesPath: options.profilesPath } : {}),
+    });
+  } catch (error) {
+    rmSync(clusterDir, { recursive: true, force: true });
+    process.stderr.write(`paddock ui: ${(error as Error).message}\n`);
+    return 1;
+  }
+  out(`Paddock UI: ${server.webUrl}`);
+
+  let stopping: Promise<void> | undefined;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const stop = (signal: string) => {
+    if (stopping !== undefined) return;
+    out(`${signal}: stopping`);
+    stopping = server
+      .close()
+      .catch((error: unknown) => logger.warn(`shutdown: ${(error as Error).message}`))
+      .finally(() => {
+        rmSync(clusterDir, { recursive: true, force: true });
+        finish(0);
+      });
+  };
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+
+  if (options.cluster) {
+    out(`starting a local ${options.nodes}-member cluster (${options.engine})…`);
+    startLocalCluster(server, options, out).catch((error: unknown) =>
+      out(`the local cluster did not start: ${error instanceof Error ? error.message : String(error)} (the GUI works without it)`),
+    );
+  }
+  const code = await finished;
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  return code;
+}
