@@ -153,8 +153,10 @@ export class FastLeaderElection {
       if (n.state === ServerState.LOOKING) this.reply(from);
       return this.flush();
     }
-    if (n.state === ServerState.LOOKING && n.electionEpoch < this.logicalclock) {
-      // The receiver thread's courtesy: a peer in an older round hears our round at once.
+    if (this.isVoter && n.state === ServerState.LOOKING && n.electionEpoch < this.logicalclock) {
+      // The receiver thread's courtesy: a peer in an older round hears our round at once. An observer's round
+      // means nothing to voters (they answer every observer message), so an observer answering back would start
+      // an endless exchange with a voter whose round is behind its own.
       this.send(from, this.lookingNotification());
     }
     this.process(from, n, now);

@@ -179,8 +179,19 @@ export class ClientConnection {
   write(frame: Buffer): void {
     if (this.socket.destroyed) return;
     this.packetsSent++;
+    // Replies produced in one turn (a group commit answers many at once) leave in one write system call.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(frame);
   }
+
+  private corked = false;
 
   recordLatency(receivedAt: number, now: number, header: RequestHeader, zxid: bigint, operation: string): void {
     const latency = now - receivedAt;

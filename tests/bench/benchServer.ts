@@ -71,6 +71,18 @@ export interface BenchServer {
   logPath(id?: number): string;
   /** The Mode line of `srvr` per member (standalone, leader, follower), to catch a server ignoring server.N. */
   modes(): Promise<Array<string | undefined>>;
+  /** Member ids, 1..size; targets[id - 1] is that member's client port. */
+  readonly memberIds: readonly number[];
+  /** "host:port,host:port,..." of every member, for a client that fails over across the ensemble. */
+  readonly connectString: string;
+  adminPort(id: number): number;
+  /** The srvr Mode of one member; undefined while it is down or not serving. */
+  mode(id: number): Promise<string | undefined>;
+  isRunning(id: number): boolean;
+  /** kill -9 of one member's process group; resolves once it has exited. */
+  kill(id: number): Promise<void>;
+  /** Starts one stopped member again on its data dir; resolves with ms from spawn until it answers a getData. */
+  startMember(id: number, probePath?: string): Promise<number>;
 }
 
 function listenOnEphemeral(): Promise<Server> {
@@ -279,6 +291,12 @@ export async function createBenchServer(options: BenchServerOptions): Promise<Be
     }
   };
 
+  const memberOf = (id: number): Member => {
+    const m = members[id - 1];
+    if (m === undefined) throw new Error(`no member ${id} in a ${members.length}-member server`);
+    return m;
+  };
+
   const server: BenchServer = {
     kind: options.kind,
     size: options.size,
@@ -309,6 +327,29 @@ export async function createBenchServer(options: BenchServerOptions): Promise<Be
     },
     logPath: (id = 1) => members[id - 1]!.logPath,
     modes: () => Promise.all(members.map((m) => srvrMode(m.clientPort))),
+    memberIds: members.map((m) => m.id),
+    connectString: members.map((m) => `${HOST}:${m.clientPort}`).join(','),
+    adminPort: (id) => memberOf(id).adminPort,
+    mode: (id) => srvrMode(memberOf(id).clientPort),
+    isRunning: (id) => memberOf(id).child !== undefined,
+    async kill(id) {
+      const m = memberOf(id);
+      signal(m, 'SIGKILL');
+      await m.exited;
+    },
+    async startMember(id, probePath = '/') {
+      const m = memberOf(id);
+      if (m.child !== undefined) throw new Error(`member ${id} is already running`);
+      const started = performance.now();
+      launch(m);
+      try {
+        await waitForRead({ host: HOST, port: m.clientPort }, probePath, () => m.child !== undefined, started + 90_000);
+      } catch (error) {
+        await stopMember(m);
+        throw new Error(`${serverLabels[options.kind]} member ${id} did not start again: ${(error as Error).message} (log: ${m.logPath})`);
+      }
+      return performance.now() - started;
+    },
   };
   return server;
 }

@@ -4,13 +4,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchServer } from './benchServer.js';
-import type { FromWorker, ToWorker, WorkerJob, WorkerResult } from './loadMessages.js';
+import type { FromWorker, HostPort, ToWorker, WorkerJob, WorkerResult } from './loadMessages.js';
 import { machineCpuTicks, processCpuSeconds } from './procStats.js';
 import { cpuPercent, summarizeLatencies, type LatencySummary } from './stats.js';
 import type { AnyWorkload } from './workloads.js';
 
 export interface LoadPlan {
   server: BenchServer;
+  /** Where client i connects: targets[i % length]; the server's members in order when omitted. */
+  targets?: HostPort[];
   workload: AnyWorkload;
   clients: number;
   inFlight: number;
@@ -120,7 +122,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
               0,
             );
       return {
-        targets: plan.server.targets,
+        targets: plan.targets ?? plan.server.targets,
         workload: plan.workload,
         clientIndexes,
         inFlight: plan.inFlight,

@@ -1,14 +1,18 @@
 // Command-line options of `npm run bench` and the durations and sizes each mode (quick or full) implies.
-import { isWorkloadName, workloadNames, type WorkloadName } from './workloads.js';
+import { isWorkloadName, shapes, workloadNames, type WorkloadName, type WorkloadRun } from './workloads.js';
 
 export interface BenchOptions {
   quick: boolean;
   /** Start Paddock with --cpu-prof (profiles land in bench/results/profiles/<stamp>/). */
   profile: boolean;
-  /** Server counts to measure the workloads on: always 1 (standalone), plus N with `--ensemble N`. */
+  /** Server counts to measure the workloads on: 1 (standalone), then the ensemble size unless --no-ensemble. */
   topologies: number[];
   workloads: WorkloadName[];
+  /** What each topology measures: every workload standalone; a quick run measures a subset on the ensemble. */
+  runsByTopology: Map<number, WorkloadRun[]>;
   recovery: boolean;
+  /** Leader kills on the ensemble (0 = no failover measurement). */
+  failoverKills: number;
   reps: number;
   warmupMs: number;
   durationMs: number;
@@ -24,15 +28,28 @@ export interface BenchOptions {
 }
 
 export const usage = `Usage: npm run bench -- [options]
-  --quick              short runs, 100,000-znode recovery only (under 5 minutes)
+  --quick              short runs; on the ensemble only getData, setData and create 100 B 8×32; 100,000-znode
+                       recovery only (under 5 minutes)
   --profile            run Paddock with --cpu-prof; profiles and a top-functions summary in bench/results/profiles/
-  --ensemble N         also measure the workloads on an N-server ensemble (Paddock shows n/a until it has one)
+  --ensemble N         ensemble size for the ensemble column and the failover figures (default 3)
+  --no-ensemble        standalone only (no ensemble column, no failover)
   --only a,b           only these workloads (${workloadNames.join(', ')})
   --no-recovery        skip the memory and recovery measurements
+  --kills N            leader kills for the failover figures (default 3; 0 skips failover)
+  --no-failover        same as --kills 0
   --reps N             runs per figure (default 3; the median is reported)
   --duration MS        measured time per run (default 1500 quick, 10000 full)
   --warmup MS          unmeasured lead-in per run (default 500 quick, 2000 full)
   --help`;
+
+const DEFAULT_ENSEMBLE = 3;
+
+/** A quick run keeps under 5 minutes by measuring on the ensemble only a read, an update and a create. */
+const quickEnsembleRuns: WorkloadRun[] = [
+  { workload: 'getData', shapes: ['latency', 'throughput'] },
+  { workload: 'setData', shapes: ['latency', 'throughput'] },
+  { workload: 'create-100', shapes: ['throughput'] },
+];
 
 export class UsageError extends Error {}
 
@@ -49,7 +66,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let reps = 3;
   let durationMs: number | undefined;
   let warmupMs: number | undefined;
-  const topologies = [1];
+  let ensembleSize: number | undefined = DEFAULT_ENSEMBLE;
+  let failoverKills = 3;
   let workloads: WorkloadName[] = [...workloadNames];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -66,9 +84,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--ensemble': {
         const size = positiveInt(arg, argv[++i]);
         if (size < 3 || size % 2 === 0) throw new UsageError('--ensemble needs an odd size of at least 3');
-        if (!topologies.includes(size)) topologies.push(size);
+        ensembleSize = size;
         break;
       }
+      case '--no-ensemble':
+        ensembleSize = undefined;
+        break;
+      case '--kills': {
+        const value = argv[++i];
+        const n = Number(value);
+        if (value === undefined || !Number.isInteger(n) || n < 0) throw new UsageError('--kills needs a whole number');
+        failoverKills = n;
+        break;
+      }
+      case '--no-failover':
+        failoverKills = 0;
+        break;
       case '--only': {
         const names = (argv[++i] ?? '').split(',').filter(Boolean);
         const unknown = names.filter((n) => !isWorkloadName(n));
@@ -94,12 +125,23 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new UsageError(`unknown option ${arg}`);
     }
   }
+  const topologies = ensembleSize === undefined ? [1] : [1, ensembleSize];
+  const everything: WorkloadRun[] = workloads.map((workload) => ({ workload, shapes: [...shapes] }));
+  const runsByTopology = new Map<number, WorkloadRun[]>([[1, everything]]);
+  if (ensembleSize !== undefined) {
+    const ensembleRuns = quick
+      ? quickEnsembleRuns.filter((run) => workloads.includes(run.workload))
+      : everything;
+    runsByTopology.set(ensembleSize, ensembleRuns);
+  }
   return {
     quick,
     profile,
     topologies,
     workloads,
+    runsByTopology,
     recovery,
+    failoverKills: ensembleSize === undefined ? 0 : failoverKills,
     reps,
     warmupMs: warmupMs ?? (quick ? 500 : 2_000),
     durationMs: durationMs ?? (quick ? 1_500 : 10_000),

@@ -6,7 +6,8 @@ import { workloadFigures, type FigureStore } from './figures.js';
 import { runLoad, type LoadResult } from './loadRun.js';
 import type { BenchOptions } from './options.js';
 import { ensureNode, openAdmin, prepareWorkloadTree } from './treeSetup.js';
-import type { WorkloadName } from './workloads.js';
+import type { HostPort } from './loadMessages.js';
+import type { Shape, WorkloadName, WorkloadRun } from './workloads.js';
 
 const KEYS_PARENT = '/bench/keys';
 
@@ -16,10 +17,10 @@ interface Contender {
   kind: ServerKind;
   server: BenchServer;
   admin: ZkConnection;
+  /** Followers first on an ensemble, so the lone 1×1 client sits on a follower for both servers alike. */
+  targets: HostPort[];
   runCounter: number;
 }
-
-type Shape = 'latency' | 'throughput';
 
 /** Alternates which server goes first, run by run. */
 export function alternate<T>(items: readonly T[], rep: number): T[] {
@@ -40,15 +41,18 @@ async function startContender(
   });
   try {
     await server.start();
+    let targets = server.targets;
     if (topology > 1) {
       const modes = await server.modes();
       if (modes.some((m) => m === undefined || m === 'standalone')) {
         throw new Error(`members report modes ${modes.map(String).join(', ')}, not a quorum`);
       }
+      const leader = modes.indexOf('leader');
+      targets = [...server.targets.filter((_, i) => i !== leader), ...(leader < 0 ? [] : [server.targets[leader]!])];
     }
-    const admin = await openAdmin(server.targets[0]!);
+    const admin = await openAdmin(targets[0]!);
     await prepareWorkloadTree(admin, KEYS_PARENT, options.keyCount);
-    return { kind, server, admin, runCounter: 0 };
+    return { kind, server, admin, targets, runCounter: 0 };
   } catch (error) {
     await server.destroy();
     throw error;
@@ -67,6 +71,7 @@ async function measure(
   const throughput = shape === 'throughput';
   return runLoad({
     server: contender.server,
+    targets: contender.targets,
     workload,
     clients: throughput ? options.throughputClients : 1,
     inFlight: throughput ? options.throughputInFlight : 1,
@@ -117,14 +122,13 @@ function describe(shape: Shape, r: LoadResult): string {
 
 export async function measureWorkloads(
   topology: number,
+  runs: WorkloadRun[],
   options: BenchOptions,
   store: FigureStore,
   progress: Progress,
   profileDir: string | undefined,
 ): Promise<void> {
-  for (const workload of options.workloads) {
-    store.define(workloadFigures(workload, options.throughputClients, options.throughputInFlight));
-  }
+  for (const run of runs) store.define(workloadFigures(run.workload, options.throughputClients, options.throughputInFlight));
   const contenders: Contender[] = [];
   try {
     for (const kind of serverKinds) {
@@ -132,7 +136,7 @@ export async function measureWorkloads(
         contenders.push(await startContender(kind, topology, options, profileDir));
         progress(`${serverLabels[kind]} (${topology === 1 ? 'standalone' : `${topology} servers`}) is up`);
       } catch (error) {
-        // Paddock's ensemble is still being built; a standalone server that fails to start is a real failure
+        // An ensemble that cannot form is reported as n/a with the reason; a standalone server must start
         if (topology === 1) throw error;
         const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         store.markUnavailable(topology, kind, reason);
@@ -149,8 +153,8 @@ export async function measureWorkloads(
     }
 
     const timing = { warmupMs: options.warmupMs, durationMs: options.durationMs };
-    for (const workload of options.workloads) {
-      for (const shape of ['latency', 'throughput'] as const) {
+    for (const { workload, shapes } of runs) {
+      for (const shape of shapes) {
         for (let rep = 0; rep < options.reps; rep++) {
           for (const c of alternate(contenders, rep)) {
             const result = await measure(c, workload, shape, options, timing);

@@ -26,6 +26,16 @@ export const workloadLabels: Record<WorkloadName, string> = {
   'create-1k': 'create sequential 1 KiB',
 };
 
+/** Latency: 1 client with 1 request in flight. Throughput: many clients with many pipelined requests each. */
+export type Shape = 'latency' | 'throughput';
+export const shapes: readonly Shape[] = ['latency', 'throughput'];
+
+/** What one topology measures of a workload: its latency run, its throughput run, or both. */
+export interface WorkloadRun {
+  workload: WorkloadName;
+  shapes: Shape[];
+}
+
 export function isWorkloadName(name: string): name is WorkloadName {
   return (workloadNames as readonly string[]).includes(name);
 }

@@ -207,10 +207,14 @@ process.stdin.setEncoding('utf8').on('data', (chunk) => {
       const pids = cluster!.members.map((m) => m.pid).filter((pid): pid is number => pid !== undefined);
       expect(pids).toHaveLength(3);
       // The GUI finds the cluster already connected, under its own profile.
-      await next((r) => r.from === 'port' && r.m.event === 'connection.state' && (r.m.data as { state?: string }).state === 'connected', 'connected event');
-      send({ id: 4, method: 'connection.list', params: {} });
-      const connections = (await next((r) => r.from === 'port' && r.m.id === 4, 'connection.list response')) as { result: ApiResult<'connection.list'> };
-      expect(connections.result.connections.map((c) => c.profileName)).toEqual(['Local cluster (desktop)']);
+      let connected: string[] = [];
+      for (let id = 100; connected.length === 0 && id < 160; id++) {
+        if (id > 100) await new Promise((wait) => setTimeout(wait, 500));
+        send({ id, method: 'connection.list', params: {} });
+        const listed = (await next((r) => r.from === 'port' && r.m.id === id, 'connection.list response')) as { result: ApiResult<'connection.list'> };
+        connected = listed.result.connections.filter((c) => c.state === 'connected').map((c) => c.profileName);
+      }
+      expect(connected).toEqual(['Local cluster (desktop)']);
 
       send({ toHost: { type: 'shutdown' } });
       expect(await exited).toBe(0);

@@ -63,6 +63,10 @@ export const apacheLauncher: ServerLauncher = {
       ...(options.superDigest !== undefined
         ? [`-Dzookeeper.DigestAuthenticationProvider.superDigest=${options.superDigest}`]
         : []),
+      // QuorumPeer reads readonlymode.enabled only as a system property (zoo.cfg would make it zookeeper.readonlymode...)
+      ...(options.extraConfig?.['readonlymode.enabled'] !== undefined
+        ? [`-Dreadonlymode.enabled=${String(options.extraConfig['readonlymode.enabled'])}`]
+        : []),
     ];
     return {
       file: findJava()!,

@@ -19,6 +19,11 @@ export interface ZkStartOptions {
   superDigest?: string;
   /** How long to wait for every member to answer ruok and report a Mode. */
   startTimeoutMs?: number;
+  /**
+   * Member ids (counted in `size`) that join as non-voting observers: `server.N=...:observer` in every zoo.cfg and
+   * `peerType=observer` in the observer's own, as ZooKeeper wants both.
+   */
+  observers?: number[];
 }
 
 export interface ZkMember {
@@ -120,7 +125,11 @@ export function zooCfg(member: ZkMember, all: ZkMember[], options: ZkStartOption
   };
   if (options.superDigest !== undefined) entries['DigestAuthenticationProvider.superDigest'] = options.superDigest;
   if (all.length > 1) {
-    for (const m of all) entries[`server.${m.id}`] = `${HOST}:${m.quorumPort}:${m.electionPort}`;
+    const observers = new Set(options.observers ?? []);
+    for (const m of all) {
+      entries[`server.${m.id}`] = `${HOST}:${m.quorumPort}:${m.electionPort}${observers.has(m.id) ? ':observer' : ''}`;
+    }
+    if (observers.has(member.id)) entries.peerType = 'observer';
   }
   Object.assign(entries, options.extraConfig ?? {});
   return Object.entries(entries)

@@ -16,6 +16,8 @@ export interface SimOptions {
   /** Record a line per event (slow); failures always report the tail of the trace. */
   verbose?: boolean;
   committedLogSize?: number;
+  /** A run that needs more events than this is reported as a runaway (default 2,000,000). */
+  maxEvents?: number;
 }
 
 export interface AckedWrite {
@@ -243,6 +245,10 @@ export class Simulation {
       this.events++;
       this.handle(item.event);
       if (this.violations.length > 0) break;
+      if (this.events > (this.options.maxEvents ?? 2_000_000)) {
+        this.violation(`runaway: more than ${this.events} events (a message storm or livelock)`);
+        break;
+      }
       if (!healChecked && this.now >= end) healChecked = true;
     }
     if (this.violations.length === 0) this.checkConverged();

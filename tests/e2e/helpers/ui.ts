@@ -27,7 +27,7 @@ export async function openApp(page: Page, url: string): Promise<void> {
 }
 
 export async function createProfile(page: Page, profile: { name: string; connectString: string; readOnly?: boolean; chroot?: string }): Promise<void> {
-  await page.getByRole('tab', { name: /Connections|连接/ }).first().click();
+  await page.getByTestId('nav-home').click();
   await page.getByTestId('new-profile').click();
   const form = page.getByTestId('profile-form');
   await form.getByTestId('profile-name').locator('input').fill(profile.name);

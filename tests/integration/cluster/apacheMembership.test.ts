@@ -16,7 +16,11 @@ const settled = (members: MemberState[]) =>
     m.role === 'observer' ? m.mode === 'observer' : m.mode === 'leader' || m.mode === 'follower',
   );
 
-describe.skipIf(!apacheZkAvailable())('local cluster, apache engine, membership', () => {
+describe('local cluster, apache engine, membership', () => {
+  beforeAll(() => {
+    if (!apacheZkAvailable()) throw new Error('Apache ZooKeeper 3.8 is missing: install with apt-get install -y zookeeper');
+  });
+
   let dir: string;
   let cluster: LocalCluster;
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apacheZkAvailable } from '../../helpers/apacheZk.js';
 import { processAlive, processesMentioning, waitUntil } from './clusterTestUtil.js';
 
@@ -36,7 +36,11 @@ function memberPids(output: string, count: number, modes: RegExp): Map<number, n
   return pids.size === count ? pids : new Map();
 }
 
-describe.skipIf(!existsSync(BUILT_CLI))('no orphans when the supervisor is SIGKILLed', () => {
+describe('no orphans when the supervisor is SIGKILLed', () => {
+  beforeAll(() => {
+    if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first`);
+  });
+
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
 
@@ -76,7 +80,8 @@ describe.skipIf(!existsSync(BUILT_CLI))('no orphans when the supervisor is SIGKI
     expect(Date.now() - killedAt).toBeLessThan(5000);
   }
 
-  it.skipIf(!apacheZkAvailable())('apache engine, 3 nodes', async () => {
+  it('apache engine, 3 nodes', async () => {
+    if (!apacheZkAvailable()) throw new Error('Apache ZooKeeper 3.8 is missing: install with apt-get install -y zookeeper');
     await killSupervisorAndCheck(['--nodes', '3', '--engine', 'apache'], 3, /^(leader|follower)$/);
   });
 
