@@ -29,7 +29,7 @@ export function hardenApp(devServerOrigin: string | undefined): void {
   ses.setDevicePermissionHandler(() => false);
 
   const allowed = (url: string) => devServerOrigin !== undefined && new URL(url).origin === new URL(devServerOrigin).origin;
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (details, callback) => {
+  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file:///*'] }, (details, callback) => {
     const cancel = !allowed(details.url.replace(/^ws/, 'http'));
     if (cancel) console.warn(`paddock: blocked request to ${details.url.slice(0, 200)}`);
     callback({ cancel });

@@ -279,6 +279,12 @@ export class Leader {
       }
       return;
     }
+    if (acceptedEpoch > this.epoch) {
+      // The learner promised a later epoch (to a leader that never established) and can never follow ours.
+      // ZooKeeper keeps refusing it forever; stepping down lets the next election pick an epoch it can accept.
+      this.fail(`learner ${sid} has accepted epoch ${acceptedEpoch}, beyond ours (${this.epoch})`);
+      return;
+    }
     const handle = this.handles.get(sid);
     if (handle !== undefined && this.phase !== 'persistingAcceptedEpoch') this.sendLeaderInfo(handle);
   }

@@ -5,3 +5,4 @@ export * from './constants.js';
 export * from './records.js';
 export * from './multiOps.js';
 export * from './requestBodies.js';
+export * from './quorumPackets.js';

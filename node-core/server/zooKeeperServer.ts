@@ -37,6 +37,22 @@ import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import type { ServerIntrospectionView } from './serverIntrospection.js';
 
+/** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
+const refusedWhenReadOnly: ReadonlySet<number> = new Set([
+  OpCode.sync,
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createTTL,
+  OpCode.createContainer,
+  OpCode.delete,
+  OpCode.deleteContainer,
+  OpCode.setData,
+  OpCode.reconfig,
+  OpCode.setACL,
+  OpCode.multi,
+  OpCode.check,
+]);
+
 export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   database!: ZkDatabase;
   pipeline!: RequestPipeline;
@@ -63,6 +79,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   onSessionTouched: ((sessionId: bigint) => void) | undefined;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
+  /**
+   * Sessions created while read-only: local to this member (ZooKeeper's local sessions), never logged, and gone
+   * when the member rejoins a quorum. The replicated sessions in `sessions` stay as they were meanwhile.
+   */
+  private readOnlySessions: SessionTracker | undefined;
   private stopping = false;
   /** Extra four-letter words and state an ensemble member layers on top (mode, quorum figures). */
   fourLetterWordRunner: (word: string, connection: ClientConnection) => string = () => '';
@@ -165,8 +186,21 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   stopServing(): void {
     this.serving = false;
+    this.readOnlyMode = false;
+    this.readOnlySessions = undefined;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+  }
+
+  /**
+   * ZooKeeper's ReadOnlyZooKeeperServer: an ensemble member without a quorum serves reads to clients that accept a
+   * read-only server, until the member rejoins a quorum (stopServing then closes those connections).
+   */
+  startServingReadOnly(): void {
+    this.readOnlySessions = new SessionTracker(this.config.tickTime, this.serverId, Date.now());
+    this.readOnlyMode = true;
+    this.logger.info('Read-only server started');
+    this.startServing();
   }
 
   /** Drops every client connection (an ensemble member that stops serving); clients reconnect elsewhere. */
@@ -217,6 +251,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       connection.close();
       return;
     }
+    if (this.readOnlyMode && request.readOnly !== true) {
+      this.logger.info(`Refusing session request for not-read-only client ${connection.describe()}`);
+      connection.close();
+      return;
+    }
     const lastZxid = this.database.lastProcessedZxid;
     if (request.lastZxidSeen > lastZxid) {
       this.logger.info(
@@ -231,6 +270,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     connection.readOnly = request.readOnly === true;
     connection.answerWithReadOnlyFlag = request.readOnly !== undefined;
     const connectHeader: RequestHeader = { xid: 0, type: OpCode.createSession };
+    if (this.readOnlyMode) {
+      this.connectReadOnly(connection, request, connectHeader);
+      return;
+    }
     if (request.sessionId === 0n) {
       const sessionId = this.sessions.allocateSessionId();
       this.sessions.add(sessionId, timeout, Date.now());
@@ -265,6 +308,59 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
   }
 
+  /**
+   * A session in read-only mode, as ZooKeeper 3.8 handles it: a new session is a local one when
+   * localSessionsEnabled, otherwise its createSession is refused like a write (a NotReadOnly reply header with xid
+   * 0 instead of a ConnectResponse); a replicated session may not reconnect here; an unknown one is expired.
+   */
+  private connectReadOnly(connection: ClientConnection, request: ConnectRequest, connectHeader: RequestHeader): void {
+    const local = this.readOnlySessions!;
+    const now = Date.now();
+    if (request.sessionId === 0n) {
+      if (!this.config.localSessionsEnabled) {
+        const zxid = this.database.lastProcessedZxid;
+        connection.write(ClientConnection.encodeReply({ xid: 0, zxid, err: ErrorCode.notReadOnly }, OpCode.createSession, null));
+        return;
+      }
+      const sessionId = this.sessions.allocateSessionId();
+      local.add(sessionId, connection.sessionTimeout, now);
+      this.attachSession(connection, sessionId);
+      this.logger.info(`Creating new local session 0x${sessionId.toString(16)} in read-only mode for ${connection.describe()}`);
+      this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
+      return;
+    }
+    if (this.sessions.has(request.sessionId) && !local.has(request.sessionId)) {
+      this.logger.info(`Refusing global session reconnection in RO mode ${connection.describe()}`);
+      connection.close();
+      return;
+    }
+    const session = local.get(request.sessionId);
+    if (session === undefined || session.closing || !isSessionPasswordValid(request.sessionId, request.passwd)) {
+      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
+      connection.closeAfterFlush();
+      return;
+    }
+    session.timeout = connection.sessionTimeout;
+    local.touch(request.sessionId, now);
+    this.attachSession(connection, request.sessionId);
+    this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
+  }
+
+  /** What a read-only member answers itself: writes and syncs are refused, local sessions close here. */
+  private answerReadOnly(connection: ClientConnection, header: RequestHeader): boolean {
+    this.readOnlySessions?.touch(connection.sessionId, Date.now());
+    const zxid = this.database.lastProcessedZxid;
+    if (header.type === OpCode.closeSession) {
+      this.readOnlySessions?.remove(connection.sessionId);
+      this.pipeline.submitAnswered(connection, header, ClientConnection.encodeReply({ xid: header.xid, zxid, err: 0 }, header.type, null));
+      return true;
+    }
+    if (!refusedWhenReadOnly.has(header.type)) return false;
+    const refusal = ClientConnection.encodeReply({ xid: header.xid, zxid, err: ErrorCode.notReadOnly }, header.type, null);
+    this.pipeline.submitAnswered(connection, header, refusal);
+    return true;
+  }
+
   /** The answer keeps the shape of the request: the readOnly flag only when the client sent one. */
   private connectResponseFrame(connection: ClientConnection): Buffer {
     return ClientConnection.connectResponseFrame({
@@ -289,6 +385,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   request(connection: ClientConnection, header: RequestHeader, body: unknown): void {
     this.statistics.packetReceived();
+    if (this.readOnlyMode && header.type !== OpCode.auth) {
+      // Local sessions: nothing to report to a leader, and writes never reach the pipeline.
+      if (!this.answerReadOnly(connection, header)) this.pipeline.submit(connection, header, body);
+      return;
+    }
     this.sessions.touch(connection.sessionId, Date.now());
     this.onSessionTouched?.(connection.sessionId);
     if (header.type === OpCode.auth) {
@@ -330,6 +431,13 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   private expireSessions(): void {
+    if (this.readOnlyMode) {
+      for (const session of this.readOnlySessions?.expire(Date.now()) ?? []) {
+        this.logger.info(`Expiring local session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);
+        this.connectionsBySession.get(session.sessionId)?.close();
+      }
+      return;
+    }
     if (!this.expiresSessions) return;
     for (const session of this.sessions.expire(Date.now())) {
       this.logger.info(`Expiring session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);

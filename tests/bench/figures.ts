@@ -4,7 +4,7 @@ import { spread, type Spread } from './stats.js';
 import { workloadLabels, type WorkloadName } from './workloads.js';
 
 export type Better = 'lower' | 'higher';
-export type Unit = 'µs' | 'ms' | 'ops/s' | 'MiB' | 'B' | '%' | 'µs/op';
+export type Unit = 'µs' | 'ms' | 'ops/s' | 'MiB' | 'B' | '%' | 'µs/op' | 'writes';
 
 export interface FigureDef {
   id: string;
@@ -43,6 +43,16 @@ export function memoryFigures(znodes: number): FigureDef[] {
     { id: 'memory.loaded', label: `server RSS after creating ${n} × 100 B znodes`, unit: 'MiB', better: 'lower', table: 'main' },
     { id: 'memory.perZnode', label: `RSS growth per znode (${n} × 100 B)`, unit: 'B', better: 'lower', table: 'main' },
     { id: 'memory.recovered', label: `server RSS after restart with ${n} znodes`, unit: 'MiB', better: 'lower', table: 'main' },
+  ];
+}
+
+export function failoverFigures(size: number): FigureDef[] {
+  const what = `failover (${size} servers, leader kill -9)`;
+  return [
+    { id: 'failover.newLeader', label: `${what}: kill to a new leader serving (srvr)`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'failover.election', label: `${what}: election time the new leader reports`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'failover.writeGap', label: `${what}: longest gap between acknowledged writes`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'failover.lostWrites', label: `${what}: acknowledged writes lost`, unit: 'writes', better: 'lower', table: 'main' },
   ];
 }
 

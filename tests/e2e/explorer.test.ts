@@ -1,7 +1,7 @@
 // The GUI end to end against a real Paddock server: profiles, create/edit/delete through the UI, a concurrent edit
 // from another client turned into a conflict the user resolves (never a silent overwrite), a read-only profile that
 // refuses every write, and a node with 50,000 children browsed page by page. Screenshots in both themes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { ZkClient } from '../../node-core/client/index.js';
 import { startTarget, type ZkTarget } from '../helpers/zkTarget.js';
@@ -34,6 +34,10 @@ beforeAll(async () => {
   zk = await ZkClient.connect(target.connectString);
   page = await browser.newPage();
   await openApp(page, web.url);
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail') await screenshot(page, `failed-${context.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -215,20 +219,30 @@ describe('the explorer against Paddock', () => {
     await treeRow(ws, '/big/item-00000').waitFor();
     const firstPage = Date.now();
 
-    const list = ws.getByTestId('explorer-tree').locator('.v-vl');
+    const tree = ws.getByTestId('explorer-tree');
+    // The virtual list's scroll container is whichever element inside the tree actually scrolls.
+    const scroller = (root: Element): HTMLElement =>
+      [root, ...root.querySelectorAll('*')].find((el) => el.scrollHeight > el.clientHeight + 100 && el.clientHeight > 100) as HTMLElement;
     const scrollTo = (fraction: number) =>
-      list.evaluate((el, f) => {
-        el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
-      }, fraction);
+      tree.evaluate(
+        (root, [f, finder]) => {
+          const el = (new Function(`return ${finder}`)() as (r: Element) => HTMLElement)(root);
+          el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+        },
+        [fraction, scroller.toString()] as const,
+      );
+    const scrollBy = () =>
+      tree.evaluate((root, finder) => {
+        const el = (new Function(`return ${finder}`)() as (r: Element) => HTMLElement)(root);
+        el.scrollTop += el.clientHeight * 2;
+      }, scroller.toString());
     await scrollTo(0.5);
     await treeRow(ws, '/big/item-25000').or(treeRow(ws, '/big/item-24999')).first().waitFor();
     // A steady scroll: each step lands on fetched rows quickly.
     const stepTimes: number[] = [];
     for (let step = 1; step <= 10; step++) {
       const t0 = Date.now();
-      await list.evaluate((el) => {
-        el.scrollTop += el.clientHeight * 2;
-      });
+      await scrollBy();
       await until(async () => (await ws.getByTestId('tree-placeholder').count()) === 0, 'the scrolled-to rows');
       stepTimes.push(Date.now() - t0);
     }

@@ -94,7 +94,9 @@ describe('AdminServer over HTTP', () => {
   it('monitor has the same keys as ZooKeeper 3.8 standalone', async () => {
     const ours = JSON.parse((await get('/commands/monitor')).text) as Record<string, unknown>;
     const real = JSON.parse(fixture('monitor')) as Record<string, unknown>;
-    expect(Object.keys(ours)).toEqual(Object.keys(real));
+    // Per-namespace keys exist only for top-level znodes that saw traffic (the fixture's server had some).
+    const fixedKeys = (keys: string[]) => keys.filter((key) => !key.endsWith('_per_namespace'));
+    expect(fixedKeys(Object.keys(ours))).toEqual(fixedKeys(Object.keys(real)));
     expect(ours.command).toBe('monitor');
     expect(ours.error).toBeNull();
     expect(ours.znode_count).toBe(10);

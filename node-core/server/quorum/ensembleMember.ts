@@ -54,6 +54,7 @@ export class EnsembleMember {
   private draining = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  private readOnlyTimer: NodeJS.Timeout | undefined;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -152,6 +153,7 @@ export class EnsembleMember {
     this.stopped = true;
     clearTimeout(this.tickTimer);
     clearInterval(this.pingTimer);
+    clearTimeout(this.readOnlyTimer);
     await this.admin?.stop();
     await this.election?.stop();
     await this.quorum?.stop();
@@ -362,9 +364,24 @@ export class EnsembleMember {
 
   private changeState(state: string, leader: number | null, reason?: string): void {
     this.stopServing(reason ?? `now ${state}`);
+    clearTimeout(this.readOnlyTimer);
+    if (state === 'looking' && this.config.readOnlyModeEnabled) this.scheduleReadOnlyMode();
     if (state === 'looking') this.elections.started(reason);
     else this.elections.decided(leader);
     this.logger.info(`State ${state}${leader !== null ? ` (leader ${leader})` : ''}${reason ? `: ${reason}` : ''}`);
+  }
+
+  /**
+   * ZooKeeper starts its read-only server after a grace period of max(2 s, tickTime) spent looking; leaving
+   * LOOKING shuts it down again, closing its connections so clients find a read-write member.
+   */
+  private scheduleReadOnlyMode(): void {
+    this.readOnlyTimer = setTimeout(() => {
+      if (this.stopped || this.peer.state !== 'looking' || this.server.isServing) return;
+      this.server.pipeline.forwardWritesTo(undefined);
+      this.server.pipeline.routeSyncsThrough(undefined);
+      this.server.startServingReadOnly();
+    }, Math.max(2000, this.config.tickTime));
   }
 
   private forward(request: WriteRequest): void {

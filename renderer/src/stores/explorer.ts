@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { ApiStat, ChildEntry, CreateModeName, ZnodeChangeType } from '../../../node-core/api/contract.js';
 import { api } from '../api/apiConnection.js';
-import { errorText } from '../api/apiErrors.js';
+import { apiErrorOf, errorText, noNodeCode } from '../api/apiErrors.js';
 import { ancestorsOf, parentOf } from '../data/paths.js';
 
 export const pageSize = 200;
@@ -22,6 +22,9 @@ interface Listing {
 export interface NodeRow {
   kind: 'node';
   key: string;
+  /** The parent's path and this row's position among its children (-1 for the root). */
+  parent: string;
+  index: number;
   path: string;
   name: string;
   depth: number;
@@ -51,6 +54,8 @@ function createExplorerStore(connectionId: string) {
     /** Modes of nodes created from this window: ZooKeeper hides container and TTL from clients. */
     const createdModes = new Map<string, CreateModeName>();
     const pendingRefresh = new Set<string>();
+    /** The pages each listing has in view, so a refresh re-reads those and leaves the rest to load on demand. */
+    const visiblePages = new Map<string, Set<number>>();
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
     function touch(): void {
@@ -123,10 +128,16 @@ function createExplorerStore(connectionId: string) {
     /** Fetches the pages behind the placeholder rows the virtual list shows. */
     function ensureLoaded(visible: TreeRow[]): void {
       const wanted = new Map<string, Set<number>>();
+      visiblePages.clear();
       for (const row of visible) {
+        if (row.index < 0) continue;
+        const page = Math.floor(row.index / pageSize);
+        const seen = visiblePages.get(row.parent) ?? new Set<number>();
+        seen.add(page);
+        visiblePages.set(row.parent, seen);
         if (row.kind !== 'placeholder') continue;
         const pages = wanted.get(row.parent) ?? new Set<number>();
-        pages.add(Math.floor(row.index / pageSize));
+        pages.add(page);
         wanted.set(row.parent, pages);
       }
       for (const [path, pages] of wanted) for (const page of pages) void loadPage(path, page);
@@ -148,13 +159,31 @@ function createExplorerStore(connectionId: string) {
       if (text !== '') void loadAllForFilter();
     }
 
-    /** Re-reads a listing: its first page and every page that was loaded, so scrolled-to rows stay filled. */
+    /**
+     * Re-reads a listing's first page and the pages in view, then swaps them in at once: the row count never drops
+     * to zero in between, so the scroll position holds. Pages out of view are dropped and load again on demand.
+     */
     async function refreshListing(path: string): Promise<void> {
       const old = listings.value.get(path);
       if (old === undefined) return;
-      const pages = [...old.pages.keys()];
-      listings.value.delete(path);
-      await Promise.all((pages.length === 0 ? [0] : pages).map((page) => loadPage(path, page)));
+      const pages = [...new Set([0, ...(visiblePages.get(path) ?? [])])];
+      try {
+        const results = await Promise.all(
+          pages.map((page) => api().call('znode.list', { connectionId, path, offset: page * pageSize, limit: pageSize })),
+        );
+        if (listings.value.get(path) !== old) return;
+        const fresh: Listing = { total: results[0]!.total, pages: new Map(), loading: new Set() };
+        results.forEach((result, i) => fresh.pages.set(pages[i]!, result.children));
+        listings.value.set(path, fresh);
+        updateStat(path, results[0]!.stat);
+      } catch (err) {
+        if (apiErrorOf(err)?.code === noNodeCode) {
+          listings.value.delete(path);
+          expanded.value.delete(path);
+        } else error.value = errorText(err);
+      } finally {
+        touch();
+      }
     }
 
     async function refreshAll(): Promise<void> {
@@ -200,7 +229,9 @@ function createExplorerStore(connectionId: string) {
       void listings.value;
       const open = expanded.value;
       const needle = filter.value.toLowerCase();
-      const out: TreeRow[] = [{ kind: 'node', key: '/', path: '/', name: '/', depth: 0, stat: rootStat.value, expanded: open.has('/') }];
+      const out: TreeRow[] = [
+        { kind: 'node', key: '/', parent: '', index: -1, path: '/', name: '/', depth: 0, stat: rootStat.value, expanded: open.has('/') },
+      ];
       const addChildren = (path: string, depth: number): void => {
         const listing = listings.value.get(path);
         if (listing === undefined) return;
@@ -216,7 +247,7 @@ function createExplorerStore(connectionId: string) {
           if (entry === undefined) continue;
           const isOpen = open.has(entry.path);
           if (needle !== '' && !isOpen && !entry.name.toLowerCase().includes(needle)) continue;
-          out.push({ kind: 'node', key: entry.path, path: entry.path, name: entry.name, depth, stat: entry.stat, expanded: isOpen });
+          out.push({ kind: 'node', key: entry.path, parent: path, index: i, path: entry.path, name: entry.name, depth, stat: entry.stat, expanded: isOpen });
           if (isOpen) addChildren(entry.path, depth + 1);
         }
       };

@@ -17,7 +17,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   const shell = page.locator('.shell');
-  if ((await shell.getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+  // A programmatic click, so the switch works with a modal open (its mask covers the header).
+  if ((await shell.getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').evaluate((el) => (el as HTMLElement).click());
   await page.locator(`.shell[data-theme="${theme}"]`).waitFor();
 }
 

@@ -195,3 +195,12 @@ describe('FastLeaderElection', () => {
     expect(joined).toContainEqual(expect.objectContaining({ kind: 'elected', leader: 2, state: ServerState.OBSERVING }));
   });
 });
+
+describe('FastLeaderElection with observers', () => {
+  it('an observer does not answer a voter whose round is behind (that exchange would never end)', () => {
+    const observer = new FastLeaderElection({ myId: 4, voters: [1, 2, 3] });
+    for (let i = 0; i < 5; i++) observer.start(0, { lastLoggedZxid: 0n, currentEpoch: 0n });
+    const answer = observer.receive(1, { leader: 1, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, state: ServerState.LOOKING, version: 2 }, 10);
+    expect(answer.filter((a) => a.kind === 'send')).toEqual([]);
+  });
+});

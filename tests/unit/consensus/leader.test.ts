@@ -63,7 +63,7 @@ describe('Leader discovery', () => {
       ['LEADERINFO', 0x600000000n],
     ]);
     ctx.take();
-    leader.receive(4, info(4, 9n), 4); // too late to raise the epoch: gets the decided one at once
+    leader.receive(4, info(4, 3n), 4); // too late to take part: gets the decided epoch at once
     expect(ctx.sent(4)).toEqual([packet(T.LEADERINFO, 0x600000000n, encodeInt32(0x10000))]);
   });
 
@@ -97,6 +97,14 @@ describe('Leader discovery', () => {
     leader.receive(3, ackEpoch(0x100000003n, 1), 3);
     expect(new Set(ctx.sent().map((p) => typeName(p.type)))).toEqual(new Set(['DIFF', 'NEWLEADER']));
     expect(ctx.sent(2).length).toBe(2);
+  });
+
+  it('steps down when a learner has accepted a later epoch than the one it proposed (it could never join)', () => {
+    const { leader } = established([1, 2, 3], [2]);
+    leader.receive(3, info(3, 2n), 10);
+    expect(leader.failure).toBeNull(); // an equal epoch is fine: it answers ACKEPOCH -1 and syncs
+    leader.receive(3, info(3, 3n), 11);
+    expect(leader.failure).toMatch(/accepted epoch 3, beyond ours/);
   });
 
   it('steps down when no quorum connects within initLimit', () => {
