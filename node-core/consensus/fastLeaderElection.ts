@@ -64,7 +64,8 @@ function votesEqual(a: StoredVote, b: StoredVote): boolean {
 }
 
 export class FastLeaderElection {
-  private readonly voters: ReadonlySet<number>;
+  private voters: ReadonlySet<number>;
+  private voterIds: readonly number[];
   private readonly finalizeWait: number;
   private readonly minInterval: number;
   private readonly maxInterval: number;
@@ -87,6 +88,7 @@ export class FastLeaderElection {
   private peerState: ServerStateValue = ServerState.LOOKING;
 
   constructor(private readonly config: ElectionConfig) {
+    this.voterIds = config.voters;
     this.voters = new Set(config.voters);
     this.finalizeWait = config.finalizeWaitMs ?? 200;
     this.minInterval = config.minNotificationIntervalMs ?? this.finalizeWait;
@@ -136,6 +138,12 @@ export class FastLeaderElection {
   stop(): void {
     this.looking = false;
     this.finalizeDeadline = null;
+  }
+
+  /** A reconfig committed: later rounds count, and notify, the new voting members. */
+  setVoters(voters: readonly number[]): void {
+    this.voterIds = [...voters];
+    this.voters = new Set(voters);
   }
 
   /** ZOOKEEPER-1732: once synced, every member reports the new epoch so late joiners agree on one vote. */
@@ -256,7 +264,7 @@ export class FastLeaderElection {
   private hasQuorum(votes: Map<number, StoredVote>, target: StoredVote): boolean {
     const agreeing: number[] = [];
     for (const [sid, vote] of votes) if (votesEqual(vote, target)) agreeing.push(sid);
-    return isQuorum(agreeing, this.config.voters);
+    return isQuorum(agreeing, this.voterIds);
   }
 
   /** totalOrderPredicate: higher peer epoch, then higher zxid, then higher sid; a non-voter never wins. */
@@ -290,7 +298,7 @@ export class FastLeaderElection {
 
   private sendNotifications(): void {
     const notification = this.lookingNotification();
-    for (const sid of this.config.voters) {
+    for (const sid of this.voterIds) {
       // ZooKeeper's connection manager loops a message to ourselves back into the receive queue; we do the same
       // without a round trip through the shell.
       if (sid === this.config.myId) this.selfDeliveries.push(notification);

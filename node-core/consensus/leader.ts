@@ -33,6 +33,10 @@ interface Proposal {
   txn: Txn;
   ticket: number;
   acks: Set<number>;
+  /** Each voter set must ack: the one in force, plus a proposed reconfig's new one until it commits. */
+  quorums: (readonly number[])[];
+  /** A reconfig: committing it activates a new membership (COMMITANDACTIVATE / INFORMANDACTIVATE). */
+  reconfig: boolean;
 }
 
 interface PendingSync {
@@ -73,6 +77,8 @@ export class Leader {
   private lastProposed = 0n;
   private readonly outstanding: Proposal[] = [];
   private readonly pendingSyncs: PendingSync[] = [];
+  /** The voters of a proposed, uncommitted reconfig: proposals from it on need their quorum as well. */
+  private proposedVoters: readonly number[] | null = null;
   private nextPingAt = 0;
   private nextQuorumCheckAt = 0;
 
@@ -222,7 +228,10 @@ export class Leader {
     const ticket = this.ctx.disk.issue();
     this.ctx.emit({ kind: 'logTxns', txns: [txn], ticket });
     this.ctx.history.append(txn);
-    this.outstanding.push({ txn, ticket, acks: new Set() });
+    const change = this.ctx.configChangeOf?.(data) ?? null;
+    if (change !== null) this.proposedVoters = change.voters;
+    const quorums = this.proposedVoters === null ? [this.ctx.voters] : [this.ctx.voters, this.proposedVoters];
+    this.outstanding.push({ txn, ticket, acks: new Set(), quorums, reconfig: change !== null });
     const packet = quorumPacket(T.PROPOSAL, zxid, data);
     for (const handle of this.handles.values()) if (this.isForwarding(handle) && !handle.observer) this.send(handle.sid, packet);
     return zxid;
@@ -433,12 +442,18 @@ export class Leader {
 
   /** Commits strictly in zxid order: a later proposal with a quorum waits for the earlier ones. */
   private tryCommit(): void {
-    while (this.outstanding.length > 0 && isQuorum(this.outstanding[0]!.acks, this.ctx.voters)) {
-      const { txn } = this.outstanding.shift()!;
+    while (this.outstanding.length > 0 && this.outstanding[0]!.quorums.every((voters) => isQuorum(this.outstanding[0]!.acks, voters))) {
+      const { txn, reconfig } = this.outstanding.shift()!;
+      if (reconfig && !this.outstanding.some((p) => p.reconfig)) this.proposedVoters = null;
       this.ctx.emit({ kind: 'commit', zxid: txn.zxid });
       this.ctx.history.markApplied(txn.zxid);
-      const commit = quorumPacket(T.COMMIT, txn.zxid);
-      const inform = quorumPacket(T.INFORM, txn.zxid, txn.data);
+      // ZooKeeper's ...ANDACTIVATE packets name the leader of the new configuration; we stay leader if we can.
+      const designated = Buffer.alloc(8);
+      designated.writeBigInt64BE(BigInt(this.ctx.myId));
+      const commit = reconfig ? quorumPacket(T.COMMITANDACTIVATE, txn.zxid, designated) : quorumPacket(T.COMMIT, txn.zxid);
+      const inform = reconfig
+        ? quorumPacket(T.INFORMANDACTIVATE, txn.zxid, Buffer.concat([designated, txn.data]))
+        : quorumPacket(T.INFORM, txn.zxid, txn.data);
       for (const handle of this.handles.values()) {
         if (this.isForwarding(handle)) this.send(handle.sid, handle.observer ? inform : commit);
       }

@@ -196,14 +196,17 @@ export class Learner {
   private onSyncPacket(packet: QuorumPacket): void {
     switch (packet.type) {
       case T.PROPOSAL:
-      case T.INFORM: {
+      case T.INFORM:
+      case T.INFORMANDACTIVATE: {
         const txn = this.txnOf(packet);
         this.syncTxns.push(txn);
         this.lastQueued = txn.zxid;
-        if (packet.type === T.INFORM) this.raiseCommitPoint(txn.zxid);
+        if (packet.type !== T.PROPOSAL) this.raiseCommitPoint(txn.zxid);
         return;
       }
+      // A reconfig's commit activates its membership; that happens when it is applied, like any commit.
       case T.COMMIT:
+      case T.COMMITANDACTIVATE:
         if (packet.zxid > this.lastQueued) throw new Error('COMMIT of a proposal never received');
         this.raiseCommitPoint(packet.zxid);
         return;
@@ -219,6 +222,7 @@ export class Learner {
       throw new Error(`NEWLEADER ${zxidHex(packet.zxid)} does not match epoch ${this.newEpoch}`);
     }
     this.newLeaderZxid = packet.zxid;
+    if (packet.data !== null) this.ctx.onLeaderConfig?.(packet.data);
     const history = this.ctx.history;
     const txns = this.syncTxns.splice(0);
     if (this.syncSnapshot !== null) {
@@ -255,7 +259,8 @@ export class Learner {
         this.flushAcks();
         return;
       }
-      case T.INFORM: {
+      case T.INFORM:
+      case T.INFORMANDACTIVATE: {
         if (!this.options.observer) throw new Error('a follower got an INFORM');
         const txn = this.txnOf(packet);
         this.logOne(txn);
@@ -263,6 +268,7 @@ export class Learner {
         return;
       }
       case T.COMMIT:
+      case T.COMMITANDACTIVATE:
         if (this.options.observer) throw new Error('an observer got a COMMIT');
         if (!this.ctx.history.has(packet.zxid)) throw new Error('COMMIT of a proposal never received');
         this.onCommit(packet.zxid);
@@ -327,6 +333,11 @@ export class Learner {
     if (packet.data === null) throw new Error('proposal without a transaction');
     if (packet.zxid <= this.lastQueued) {
       throw new Error(`proposal ${zxidHex(packet.zxid)} is not after ${zxidHex(this.lastQueued)}`);
+    }
+    // INFORMANDACTIVATE puts the designated leader's sid (a long) before the transaction.
+    if (packet.type === T.INFORMANDACTIVATE) {
+      if (packet.data.length < 8) throw new Error('INFORMANDACTIVATE without a designated leader');
+      return { zxid: packet.zxid, data: packet.data.subarray(8) };
     }
     return { zxid: packet.zxid, data: packet.data };
   }

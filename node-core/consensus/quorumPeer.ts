@@ -9,6 +9,8 @@ import { FastLeaderElection, type Notification } from './fastLeaderElection.js';
 import { History, type Txn } from './history.js';
 import { Leader } from './leader.js';
 import { Learner } from './learner.js';
+import { isQuorum } from './quorum.js';
+import { parseQuorumConfig, type ConfigChange } from './quorumConfig.js';
 import type { ZabContext } from './zabContext.js';
 
 export interface QuorumPeerConfig extends ZabTimings {
@@ -24,6 +26,11 @@ export interface QuorumPeerConfig extends ZabTimings {
   connectRetryMs?: number;
   /** The configuration text sent with NEWLEADER (and, by the shell, with notifications). */
   configData?: Buffer;
+  /**
+   * Dynamic reconfiguration: the membership a logged transaction installs once committed (null for ordinary
+   * transactions). Without it no transaction changes the membership.
+   */
+  configChangeOf?: (data: Buffer) => ConfigChange | null;
   log?: (message: string) => void;
 }
 
@@ -45,7 +52,9 @@ export type PeerAction =
   | ZabAction
   | { kind: 'sendNotification'; to: number; notification: Notification }
   /** The member changed role; anything served under the previous role must stop. */
-  | { kind: 'state'; state: PeerStateName; leader: number | null; reason?: string };
+  | { kind: 'state'; state: PeerStateName; leader: number | null; reason?: string }
+  /** A newer membership is in force (a reconfig committed, or the leader's NEWLEADER carried it): persist and use it. */
+  | { kind: 'configActivated'; change: ConfigChange };
 
 export class QuorumPeer {
   private readonly election: FastLeaderElection;
@@ -56,10 +65,14 @@ export class QuorumPeer {
   private actions: PeerAction[] = [];
   private stateName: PeerStateName = 'looking';
   private started = false;
-  private readonly isObserver: boolean;
+  private isObserver: boolean;
+  private configVersion: bigint;
+  /** Set when an activated configuration changes this member's own role: it leaves the role and elects again. */
+  private roleInvalidated: string | null = null;
 
   constructor(private readonly config: QuorumPeerConfig) {
     this.isObserver = !config.voters.includes(config.myId);
+    this.configVersion = versionOf(config.configData);
     this.election = new FastLeaderElection({
       myId: config.myId,
       voters: config.voters,
@@ -123,6 +136,26 @@ export class QuorumPeer {
     return this.election.round;
   }
 
+  /** The voting members in force now (they change when a reconfig commits). */
+  get voters(): readonly number[] {
+    return this.ctx?.voters ?? this.config.voters;
+  }
+
+  /** The version (reconfig zxid) of the configuration in force; 0 for the static one. */
+  get activeConfigVersion(): bigint {
+    return this.configVersion;
+  }
+
+  /**
+   * Leader only: whether this leader and the learners synced with it form a quorum of `voters` (ZooKeeper's
+   * isQuorumSynced, which a reconfig must pass before its proposal: NewConfigNoQuorum otherwise).
+   */
+  isQuorumSynced(voters: readonly number[]): boolean {
+    const leader = this.leader;
+    if (leader === null || !this.isServing) return false;
+    return isQuorum([this.config.myId, ...leader.syncedLearners], voters);
+  }
+
   // ---- inputs ----
 
   start(now: number, durable: DurableState): PeerAction[] {
@@ -142,6 +175,8 @@ export class QuorumPeer {
       history: this.history,
       disk: this.disk,
       configData: this.config.configData ?? Buffer.alloc(0),
+      configChangeOf: this.config.configChangeOf,
+      onLeaderConfig: (data) => this.adoptLeaderConfig(data),
       acceptedEpoch: durable.acceptedEpoch,
       currentEpoch: durable.currentEpoch,
       emit: (action) => this.onRoleAction(action),
@@ -251,15 +286,74 @@ export class QuorumPeer {
 
   private afterRoleInput(now: number): void {
     const role = this.role;
-    if (role === null || role.failure === null) return;
+    if (role === null || (role.failure === null && this.roleInvalidated === null)) return;
+    const reason = role.failure ?? this.roleInvalidated!;
+    this.roleInvalidated = null;
     role.stop();
-    this.lookForLeader(now, role.failure);
+    this.lookForLeader(now, reason);
   }
 
   private onRoleAction(action: ZabAction): void {
     // ZOOKEEPER-1732: once serving, report the new epoch to late joiners so they all see one vote.
     if (action.kind === 'serving') this.election.updatePeerEpoch(action.epoch);
+    if (action.kind === 'commit') {
+      // The membership changes once the reconfig is applied, so the shell applies it before it hears of the change.
+      const change = this.configCommittedThrough(action.zxid);
+      this.actions.push(action);
+      if (change !== null) this.activateConfig(change, true);
+      return;
+    }
     this.actions.push(action);
+  }
+
+  /** The last membership change among the transactions a commit up to `zxid` applies. */
+  private configCommittedThrough(zxid: bigint): ConfigChange | null {
+    const changeOf = this.config.configChangeOf;
+    if (changeOf === undefined) return null;
+    let found: ConfigChange | null = null;
+    for (const txn of this.history.after(this.history.applied)) {
+      if (txn.zxid > zxid) break;
+      found = changeOf(txn.data) ?? found;
+    }
+    return found;
+  }
+
+  /** NEWLEADER carries the leader's configuration: a learner that missed a reconfig (it came by SNAP) adopts it. */
+  private adoptLeaderConfig(data: Buffer): void {
+    if (this.config.configChangeOf === undefined || data.length === 0) return;
+    let change: ConfigChange;
+    try {
+      const parsed = parseQuorumConfig(data.toString('utf8'));
+      change = {
+        voters: parsed.members.filter((m) => m.role === 'participant').map((m) => m.id),
+        observers: parsed.members.filter((m) => m.role === 'observer').map((m) => m.id),
+        version: parsed.version,
+        configData: data,
+      };
+    } catch {
+      return; // not a configuration Paddock can read (an older leader's): keep ours
+    }
+    // Mid-sync the role stays: the next election, if any, runs on the adopted membership.
+    this.activateConfig(change, false);
+  }
+
+  /**
+   * Puts a newer membership in force: quorums, elections and NEWLEADER use it from now on. A member whose own role
+   * changed (removed, or turned voter/observer) leaves its role and elects again under the new membership.
+   */
+  private activateConfig(change: ConfigChange, mayRestartRole: boolean): void {
+    if (change.version <= this.configVersion) return;
+    this.configVersion = change.version;
+    this.ctx.voters = change.voters;
+    this.ctx.configData = change.configData;
+    this.election.setVoters(change.voters);
+    const wasObserver = this.isObserver;
+    this.isObserver = !change.voters.includes(this.config.myId);
+    this.actions.push({ kind: 'configActivated', change });
+    const member = change.voters.includes(this.config.myId) || change.observers.includes(this.config.myId);
+    if (!mayRestartRole || this.role === null) return;
+    if (!member) this.roleInvalidated = 'removed from the configuration by a reconfig';
+    else if (wasObserver !== this.isObserver) this.roleInvalidated = `now ${this.isObserver ? 'an observer' : 'a voter'} after a reconfig`;
   }
 
   private setState(state: PeerStateName, leader: number | null, reason?: string): void {
@@ -271,5 +365,14 @@ export class QuorumPeer {
     const out = this.actions;
     this.actions = [];
     return out;
+  }
+}
+
+function versionOf(configData: Buffer | undefined): bigint {
+  if (configData === undefined || configData.length === 0) return 0n;
+  try {
+    return parseQuorumConfig(configData.toString('utf8')).version;
+  } catch {
+    return 0n;
   }
 }

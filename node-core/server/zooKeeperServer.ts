@@ -77,6 +77,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   expiresSessions = true;
   /** Called with each session a client request keeps alive (a learner passes them to its leader in PINGs). */
   onSessionTouched: ((sessionId: bigint) => void) | undefined;
+  /** Set by an ensemble member: a leader's check that a reconfig's new voters are synced (unset: standalone). */
+  quorumSyncedCheck: ((voters: readonly number[]) => boolean) | undefined;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
   /**
@@ -126,6 +128,9 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       skipAcl: this.config.skipACL,
       extendedTypesEnabled: this.config.extendedTypesEnabled,
       checkSession: (sessionId) => (this.sessions.has(sessionId) ? ErrorCode.ok : ErrorCode.unknownSession),
+      reconfigEnabled: this.config.reconfigEnabled,
+      standaloneEnabled: this.config.standaloneEnabled,
+      isQuorumSynced: this.quorumSyncedCheck,
     });
     this.pipeline = new RequestPipeline(this.database.tree, preparer, commitPath, this, this.logger);
   }
@@ -585,6 +590,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
         break;
       case OpCode.multi:
         body = result.multiResults ?? [];
+        break;
+      case OpCode.reconfig:
+        // GetDataResponse with the configuration now in force, as FinalRequestProcessor answers
+        body = { data: this.database.tree.getNode('/zookeeper/config')?.data ?? null, stat: result.stat };
         break;
     }
     return ClientConnection.encodeReply({ xid: request.header.xid, zxid: result.zxid, err }, type, body);

@@ -31,6 +31,8 @@ import type {
   TxnHeader,
 } from './txnRecords.js';
 import { PendingChanges, duplicateRecord, fromTree, type ChangeRecord, type PendingStat } from './pendingChanges.js';
+import { parseQuorumConfig, renderQuorumConfig, votersOf } from '../consensus/quorumConfig.js';
+import { ReconfigArgumentError, requestedMembership } from './reconfigTxn.js';
 
 export interface WriteRequest {
   sessionId: bigint;
@@ -68,7 +70,18 @@ export interface PreparerOptions {
    * preparer has seen a closeSession for are SessionExpired whatever it says.
    */
   checkSession?: (sessionId: bigint) => number;
+  /** reconfigEnabled: without it every reconfig is ReconfigDisabled. */
+  reconfigEnabled?: boolean;
+  /** standaloneEnabled: a reconfig must then leave at least 2 voters. Defaults to true, as in ZooKeeper. */
+  standaloneEnabled?: boolean;
+  /**
+   * An ensemble leader's check that it and its synced learners hold a quorum of `voters`; absent on a standalone
+   * server, where reconfig is Unimplemented.
+   */
+  isQuorumSynced?: (voters: readonly number[]) => boolean;
 }
+
+const configNodePath = '/zookeeper/config';
 
 export interface PreparedTxn {
   header: TxnHeader;
@@ -245,8 +258,7 @@ export class RequestPreparer {
       case OpCode.closeSession:
         return this.prepareCloseSession(request.sessionId, zxid);
       case OpCode.reconfig:
-        // reconfigEnabled is false unless configured, and Paddock offers no dynamic reconfiguration
-        return refuse(ErrorCode.reconfigDisabled);
+        return this.prepareReconfig(request, body as ReconfigRequest, zxid, now);
       default:
         throw new Error(`request type ${type} is not a write`);
     }
@@ -379,6 +391,40 @@ export class RequestPreparer {
     // only once this txn is applied. Keeping the old one matches its answers.
     this.pending.add(updated);
     return { type: OpCode.setACL, path: set.path, acl, version };
+  }
+
+  /** The new membership becomes /zookeeper/config's data, versioned by this zxid; the stat version is -1. */
+  private prepareReconfig(request: WriteRequest, reconfig: ReconfigRequest, zxid: bigint, now: bigint): SetDataTxn {
+    if (this.options.reconfigEnabled !== true) refuse(ErrorCode.reconfigDisabled);
+    this.checkSession(request.sessionId, false);
+    const isQuorumSynced = this.options.isQuorumSynced ?? refuse(ErrorCode.unimplemented);
+    // The config node changes only by reconfig: a pending change to it is a reconfig not yet committed.
+    if (this.pending.get(configNodePath) !== undefined) refuse(ErrorCode.reconfigInProgress);
+    const node = this.recordFor(configNodePath);
+    let current;
+    try {
+      current = parseQuorumConfig((node.data ?? Buffer.alloc(0)).toString('utf8'));
+    } catch {
+      return refuse(ErrorCode.badArguments);
+    }
+    if (reconfig.curConfigId !== -1n && reconfig.curConfigId !== current.version) refuse(ErrorCode.badVersion);
+    let members;
+    try {
+      members = requestedMembership(reconfig, current, this.options.standaloneEnabled ?? true);
+    } catch (error) {
+      if (error instanceof ReconfigArgumentError) refuse(error.code);
+      throw error;
+    }
+    if (!isQuorumSynced(votersOf({ members, version: zxid }))) refuse(ErrorCode.newConfigNoQuorum);
+    this.requireAcl(node.acl, Perms.write, request.authInfo);
+    const data = Buffer.from(renderQuorumConfig({ members, version: zxid }));
+    const updated = duplicateRecord(node, zxid);
+    updated.stat!.version = -1;
+    updated.stat!.mtime = now;
+    updated.stat!.mzxid = zxid;
+    updated.data = data;
+    this.pending.add(updated);
+    return { type: OpCode.reconfig, path: configNodePath, data, version: -1 };
   }
 
   private prepareCheck(request: WriteRequest, check: PathVersionRequest): CheckVersionTxn {

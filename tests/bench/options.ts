@@ -38,8 +38,8 @@ export const usage = `Usage: npm run bench -- [options]
   --kills N            leader kills for the failover figures (default 3; 0 skips failover)
   --no-failover        same as --kills 0
   --reps N             runs per figure (default 3; the median is reported)
-  --duration MS        measured time per run (default 1500 quick, 10000 full)
-  --warmup MS          unmeasured lead-in per run (default 500 quick, 2000 full)
+  --duration MS        measured time per run (default 1000 quick, 10000 full)
+  --warmup MS          unmeasured lead-in per run (default 300 quick, 2000 full)
   --help`;
 
 const DEFAULT_ENSEMBLE = 3;
@@ -143,8 +143,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     recovery,
     failoverKills: ensembleSize === undefined ? 0 : failoverKills,
     reps,
-    warmupMs: warmupMs ?? (quick ? 500 : 2_000),
-    durationMs: durationMs ?? (quick ? 1_500 : 10_000),
+    warmupMs: warmupMs ?? (quick ? 300 : 2_000),
+    durationMs: durationMs ?? (quick ? 1_000 : 10_000),
     serverWarmupMs: quick ? 2_000 : 5_000,
     recoveryZnodes: quick ? [100_000] : [100_000, 1_000_000],
     throughputClients: 8,

@@ -1,5 +1,6 @@
 // Runs the kazoo (Python client) recipe scenario in kazoo_scenario.py against each target: ensure_path, DataWatch,
-// ChildrenWatch, committed and failing transactions, Lock mutual exclusion and Election takeover.
+// ChildrenWatch, committed and failing transactions, Lock mutual exclusion and Election takeover; standalone, and on
+// a 3-node ensemble with each contender on a different member.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,21 @@ const EXPECTED = {
   },
 };
 
+async function runScenario(hosts: string[]): Promise<void> {
+  const run = await runProcess(PYTHON, [SCENARIO, ...hosts], { timeoutMs: 50_000 });
+  let results: Record<string, unknown>;
+  try {
+    results = JSON.parse(run.stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(`kazoo scenario printed no JSON (exit ${run.code})\n${run.stdout}\n${run.stderr}`);
+  }
+  if (typeof results.error === 'string') {
+    throw new Error(`kazoo scenario failed:\n${results.error}\n--- stderr ---\n${run.stderr}`);
+  }
+  expect(results).toEqual(EXPECTED);
+  expect(run.code).toBe(0);
+}
+
 describe.each(compatTargets())('kazoo against %s', (kind) => {
   let target: ZkTarget | undefined;
 
@@ -61,17 +77,23 @@ describe.each(compatTargets())('kazoo against %s', (kind) => {
   });
 
   it('runs the recipe scenario', async () => {
-    const run = await runProcess(PYTHON, [SCENARIO, target!.connectString], { timeoutMs: 50_000 });
-    let results: Record<string, unknown>;
-    try {
-      results = JSON.parse(run.stdout) as Record<string, unknown>;
-    } catch {
-      throw new Error(`kazoo scenario printed no JSON (exit ${run.code})\n${run.stdout}\n${run.stderr}`);
-    }
-    if (typeof results.error === 'string') {
-      throw new Error(`kazoo scenario failed:\n${results.error}\n--- stderr ---\n${run.stderr}`);
-    }
-    expect(results).toEqual(EXPECTED);
-    expect(run.code).toBe(0);
+    await runScenario([target!.connectString]);
+  });
+});
+
+describe.each(compatTargets())('kazoo against a 3-node %s ensemble', (kind) => {
+  let target: ZkTarget | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: install with \`apt-get install -y python3-kazoo\``);
+    target = await startTarget(kind, { size: 3 });
+  });
+
+  afterAll(async () => {
+    await target?.stop();
+  });
+
+  it('runs the recipe scenario with the Lock and Election contenders on different members', async () => {
+    await runScenario(target!.members.map((m) => m.hostPort));
   });
 });

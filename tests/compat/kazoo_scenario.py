@@ -3,7 +3,9 @@
 
 Exercises ensure_path, DataWatch, ChildrenWatch, transactions, Lock and Election against the server given as
 argv[1] and prints one JSON object of observations on stdout, so the test can assert the same facts against
-Apache ZooKeeper and Paddock. Needs Debian's kazoo: run it with /usr/bin/python3.
+Apache ZooKeeper and Paddock. With argv[2] and argv[3] as well, the second and third clients (the other Lock and
+Election contenders) connect there: different members of one ensemble. Needs Debian's kazoo: run it with
+/usr/bin/python3.
 """
 import json
 import sys
@@ -13,7 +15,7 @@ import traceback
 
 from kazoo.client import KazooClient
 
-HOSTS = sys.argv[1]
+HOSTS = sys.argv[1:4] if len(sys.argv) >= 4 else [sys.argv[1]] * 3
 ROOT = "/kz"
 WAIT_S = 10.0
 
@@ -28,8 +30,8 @@ def wait_for(predicate, what):
     raise AssertionError("timed out waiting for " + what)
 
 
-def new_client():
-    client = KazooClient(hosts=HOSTS, timeout=10.0)
+def new_client(hosts):
+    client = KazooClient(hosts=hosts, timeout=10.0)
     client.start(timeout=15)
     return client
 
@@ -230,7 +232,7 @@ def main():
     results = {}
     clients = []
     try:
-        a, b, c = new_client(), new_client(), new_client()
+        a, b, c = (new_client(hosts) for hosts in HOSTS)
         clients = [a, b, c]
         results["ensurePath"] = ensure_path(a)
         results["dataWatch"] = data_watch(a)

@@ -26,6 +26,8 @@ export interface ElectionLinksOptions {
   logger: Logger;
   onNotification(from: number, message: NotificationMessage): void;
   connectTimeoutMs?: number;
+  /** reconfigEnabled: a server not (yet) in our configuration may dial us, as a joiner does before its reconfig. */
+  acceptUnknownPeers?: boolean;
 }
 
 const maxNotificationBytes = 512 * 1024;
@@ -124,7 +126,8 @@ export class ElectionLinks {
       if (parsed === null) return;
       socket.off('data', onData);
       const sid = Number(parsed.greeting.sid);
-      if (!this.peer(sid) || sid === this.options.myId) {
+      const unknownButAccepted = this.options.acceptUnknownPeers === true && sid > this.options.myId;
+      if ((!this.peer(sid) && !unknownButAccepted) || sid === this.options.myId) {
         socket.destroy();
         return;
       }

@@ -22,6 +22,9 @@ import { OpCode } from '../../protocol/index.js';
 import { QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
+import type { ConfigChange } from '../../consensus/quorumConfig.js';
+import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
+import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
 class QuorumCommitPath implements CommitPath {
@@ -46,7 +49,10 @@ export class EnsembleMember {
   private admin: AdminServer | undefined;
   private readonly commitPath = new QuorumCommitPath(this);
   private readonly myId: number;
-  private readonly configData: Buffer;
+  private configData: Buffer;
+  /** The links' peer lists, kept so an activated reconfig can change them in place. */
+  private readonly electionPeers: PeerAddress[] = [];
+  private readonly quorumPeers: PeerAddress[] = [];
   private readonly versionDir: string;
   /** Logged transactions not yet applied, in zxid order: commits apply from here. */
   private unapplied: Txn[] = [];
@@ -67,9 +73,12 @@ export class EnsembleMember {
   ) {
     if (config.myid === undefined) throw new Error('an ensemble member needs a myid file in its dataDir');
     this.myId = config.myid;
+    // A reconfig this member saw before it stopped overrides the static server.N lines.
+    const stored = config.reconfigEnabled ? adoptStoredMembership(config, logger) : null;
     this.server = new ZooKeeperServer(config, logger, this.myId);
     // QuorumVerifier.toString(): the membership as /zookeeper/config shows it and NEWLEADER carries it.
-    this.configData = Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
+    this.configData =
+      stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
     this.versionDir = join(config.dataDir, 'version-2');
   }
 
@@ -89,6 +98,7 @@ export class EnsembleMember {
     this.server.reapsContainers = false;
     this.server.expiresSessions = false;
     this.server.onSessionTouched = (sessionId) => this.touchedSessions.add(sessionId);
+    this.server.quorumSyncedCheck = (voters) => this.peer.isQuorumSynced(voters);
 
     const database = this.server.database;
     this.publishConfig();
@@ -108,13 +118,15 @@ export class EnsembleMember {
       initLimit: this.config.initLimit,
       syncLimit: this.config.syncLimit,
       configData: this.configData,
+      configChangeOf: this.config.reconfigEnabled ? configChangeOfEntry : undefined,
       log: (message) => this.logger.debug(message),
     });
     const me = this.me;
     this.election = new ElectionLinks({
       myId: this.myId,
       listen: { host: this.config.quorumListenOnAllIPs ? '0.0.0.0' : me.host, port: me.electionPort },
-      peers: this.peers('electionPort'),
+      peers: Object.assign(this.electionPeers, this.peers('electionPort')),
+      acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('election'),
       onNotification: (from, message) => {
         const notification = fromWireNotification(message);
@@ -124,7 +136,8 @@ export class EnsembleMember {
     this.quorum = new QuorumLinks({
       myId: this.myId,
       listen: { host: this.config.quorumListenOnAllIPs ? '0.0.0.0' : me.host, port: me.quorumPort },
-      peers: this.peers('quorumPort'),
+      peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
+      acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
       onPacket: (from, packet) => this.receivePacket(from, packet),
       onLinkClosed: (peer) => this.run(this.peer.linkClosed(peer, Date.now())),
@@ -223,9 +236,25 @@ export class EnsembleMember {
       case 'state':
         this.changeState(action.state, action.leader, action.reason);
         return;
+      case 'configActivated':
+        this.activateConfig(action.change);
+        return;
       default:
         this.disk(action);
     }
+  }
+
+  /** A newer membership is in force: persist it, reach its members, and carry it in notifications and views. */
+  private activateConfig(change: ConfigChange): void {
+    try {
+      activateMembership(this.config, change, this.myId, this.logger);
+    } catch (error) {
+      this.diskFailed(error);
+      return;
+    }
+    this.configData = change.configData;
+    this.electionPeers.splice(0, this.electionPeers.length, ...this.peers('electionPort'));
+    this.quorumPeers.splice(0, this.quorumPeers.length, ...this.peers('quorumPort'));
   }
 
   // ---- disk ----

@@ -14,6 +14,8 @@ export interface QuorumLinksOptions {
   onPacket(from: number, packet: QuorumPacket): void;
   onLinkClosed(peer: number): void;
   connectTimeoutMs?: number;
+  /** reconfigEnabled: a learner not (yet) in our configuration may connect, as a joiner syncs before its reconfig. */
+  acceptUnknownPeers?: boolean;
 }
 
 interface Link {
@@ -104,7 +106,8 @@ export class QuorumLinks {
         if (sid === undefined) {
           const first = packet.type === QuorumPacketType.FOLLOWERINFO || packet.type === QuorumPacketType.OBSERVERINFO;
           const claimed = first && packet.data ? Number(decodeLearnerInfo(packet.data).serverid) : undefined;
-          if (claimed === undefined || !this.options.peers.some((p) => p.sid === claimed)) {
+          const known = this.options.acceptUnknownPeers === true || this.options.peers.some((p) => p.sid === claimed);
+          if (claimed === undefined || !known) {
             socket.destroy();
             return;
           }

@@ -14,18 +14,26 @@ export function isEditableView(view: DataView): boolean {
   return view !== 'hex';
 }
 
-/** Indents XML one level per nested element; text content stays as written. */
+/** Indents XML one level per nested element; an element holding only text stays on one line. */
 export function prettyXml(xml: string): string {
-  const tokens = xml.replace(/>\s+</g, '><').replace(/</g, '\n<').split('\n').filter((t) => t.trim() !== '');
-  let depth = 0;
+  const tokens = xml.match(/<[^>]+>|[^<]+/g)?.map((t) => t.trim()).filter((t) => t !== '') ?? [];
   const out: string[] = [];
-  for (const token of tokens) {
-    const closing = /^<\//.test(token);
-    const selfClosing = /\/>$/.test(token) || /^<[?!]/.test(token);
-    const opensAndCloses = /^<[^/!?][^>]*>.*<\/[^>]+>$/.test(token);
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const isTag = token.startsWith('<');
+    const closing = token.startsWith('</');
+    const standalone = token.endsWith('/>') || token.startsWith('<?') || token.startsWith('<!');
+    const text = tokens[i + 1];
+    const close = tokens[i + 2];
+    if (isTag && !closing && !standalone && text !== undefined && !text.startsWith('<') && close?.startsWith('</') === true) {
+      out.push('  '.repeat(depth) + token + text + close);
+      i += 2;
+      continue;
+    }
     if (closing) depth = Math.max(0, depth - 1);
     out.push('  '.repeat(depth) + token);
-    if (!closing && !selfClosing && !opensAndCloses && token.startsWith('<')) depth++;
+    if (isTag && !closing && !standalone) depth++;
   }
   return out.join('\n');
 }

@@ -44,47 +44,59 @@ describe.each(clientTestTargets())('ZkClient against a 3-node %s ensemble', (kin
 
     const lost = memberOf(target, client);
     await target.kill(lost.id);
+    try {
+      await eventually(() => client.state !== 'connected', 10_000, 'the client to notice');
     // A request sent into the failover fails with ConnectionLoss at worst, never with anything else.
-    const during = await client.exists('/moving').then(
-      () => 'ok',
-      (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
-    );
-    expect(['ok', ErrorCode.connectionLoss]).toContain(during);
-    await client.waitForState('connected', 20_000);
+      const during = await client.exists('/moving').then(
+        () => 'ok',
+        (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
+      );
+      expect(['ok', ErrorCode.connectionLoss]).toContain(during);
+      await client.waitForState('connected', 20_000);
 
-    expect(client.sessionId).toBe(sessionId);
-    expect(client.currentServer).not.toBe(lost.hostPort);
-    expect(states).toEqual(['disconnected', 'connected']);
-    expect((await client.exists('/moving/eph'))?.ephemeralOwner).toBe(sessionId);
+      expect(client.sessionId).toBe(sessionId);
+      expect(client.currentServer).not.toBe(lost.hostPort);
+      expect(states).toEqual(['disconnected', 'connected']);
+      expect((await client.exists('/moving/eph'))?.ephemeralOwner).toBe(sessionId);
 
-    // A change made through yet another member reaches the watches the client re-registered.
-    const other = await open(target.members.filter((m) => m !== lost && m.hostPort !== client.currentServer)[0]!.hostPort);
-    await other.setData('/moving', 'b');
-    await other.create('/moving/new');
-    await eventually(
-      () => dataEvents.some((e) => e.type === EventType.nodeDataChanged) && childEvents.some((e) => e.type === EventType.nodeChildrenChanged),
-      10_000,
-      'watch events after the move',
-    );
-    expect(await client.create('/moving/after', 'x')).toBe('/moving/after');
-    await target.restart(lost.id);
+      // A change made through yet another member reaches the watches the client re-registered.
+      const other = await open(target.members.filter((m) => m !== lost && m.hostPort !== client.currentServer)[0]!.hostPort);
+      await other.setData('/moving', 'b');
+      await other.create('/moving/new');
+      await eventually(
+        () => dataEvents.some((e) => e.type === EventType.nodeDataChanged) && childEvents.some((e) => e.type === EventType.nodeChildrenChanged),
+        10_000,
+        'watch events after the move',
+      );
+      expect(await client.create('/moving/after', 'x')).toBe('/moving/after');
+    } finally {
+      await target.restart(lost.id);
+    }
   });
 
   it('moves again when the second member dies too, as long as a quorum remains after a restart', async () => {
     const client = await open(target.connectString, 20_000);
     const sessionId = client.sessionId;
     await client.create('/twice', null, { mode: CreateMode.ephemeral });
+    const movedOff = async (member: ZkMember) => {
+      await target.kill(member.id);
+      // The client may not have seen its socket close yet when kill returns.
+      await eventually(() => client.state === 'connected' && client.currentServer !== member.hostPort, 20_000, 'the session to move');
+    };
     const first = memberOf(target, client);
-    await target.kill(first.id);
-    await client.waitForState('connected', 20_000);
-    await target.restart(first.id);
+    try {
+      await movedOff(first);
+    } finally {
+      await target.restart(first.id);
+    }
     const second = memberOf(target, client);
-    await target.kill(second.id);
-    await client.waitForState('connected', 20_000);
-    expect(client.sessionId).toBe(sessionId);
-    expect(memberOf(target, client)).not.toBe(second);
-    expect((await client.exists('/twice'))?.ephemeralOwner).toBe(sessionId);
-    await target.restart(second.id);
+    try {
+      await movedOff(second);
+      expect(client.sessionId).toBe(sessionId);
+      expect((await client.exists('/twice'))?.ephemeralOwner).toBe(sessionId);
+    } finally {
+      await target.restart(second.id);
+    }
   });
 
   it("expires a silent session on the leader and removes its ephemerals on every member", async () => {
