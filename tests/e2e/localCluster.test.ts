@@ -1,5 +1,5 @@
-// The local-cluster dashboard end to end: a 3-member cluster created from the GUI (Apache ZooKeeper engine, which
-// has real elections) shows exactly one leader; killing the leader from the dashboard shows a new leader in the
+// The local-cluster dashboard end to end: a 3-member cluster created from the GUI (Paddock's own ensemble, the
+// default engine) shows exactly one leader; killing the leader from the dashboard shows a new leader in the
 // election timeline; the cluster opens as a connection. Screenshots of the dashboard in both themes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -13,8 +13,8 @@ let page: Page;
 let view: Locator;
 
 beforeAll(async () => {
-  // apache first: it is the engine the form offers by default.
-  [web, browser] = await Promise.all([startWebMode({ clusterEngines: ['apache', 'paddock'], tickTime: 1000 }), launchBrowser()]);
+  // paddock first: it is the engine the form offers by default.
+  [web, browser] = await Promise.all([startWebMode({ clusterEngines: ['paddock', 'apache'], tickTime: 1000 }), launchBrowser()]);
   page = await browser.newPage();
   await openApp(page, web.url);
 });
