@@ -1,8 +1,7 @@
 // Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
 // back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
-import { parseConnectString, type HostPort } from '../client/index.js';
+import { fourLetterWord as sendFourLetterWord, parseConnectString, type HostPort } from '../client/index.js';
 import { apiFailure } from './apiError.js';
 import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
 
@@ -10,30 +9,7 @@ const defaultAdminPort = 8080;
 const timeoutMs = 3_000;
 
 export function fourLetterWord(host: string, port: number, word: string, timeout = timeoutMs): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`${word}: no complete answer within ${timeout} ms`));
-    }, timeout);
-    socket.on('connect', () => socket.write(word));
-    socket.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // A runaway answer (e.g. dump on a huge server) is cut short rather than held in memory.
-      if (size > 4 * 1024 * 1024) socket.destroy();
-      else chunks.push(chunk);
-    });
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return sendFourLetterWord(host, port, word, { timeoutMs: timeout });
 }
 
 /** The refusals a server answers with instead of the command's output. */

@@ -1,22 +1,11 @@
 // `paddock 4lw host:port word`: sends a ZooKeeper four-letter word (ruok, srvr, mntr, ...) and prints the reply,
 // which the server ends by closing the connection.
-import { connect } from 'node:net';
-import { parseConnectString } from '../client/index.js';
+import { fourLetterWord, parseConnectString } from '../client/index.js';
 
 const usage = 'Usage: paddock 4lw host:port <word>   (e.g. ruok, srvr, stat, mntr, conf, cons, envi, wchs)\n';
 
 export function sendFourLetterWord(host: string, port: number, word: string, timeoutMs = 5_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no complete answer from ${host}:${port} within ${timeoutMs} ms`)));
-    socket.on('connect', () => socket.write(word));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', (hadError) => {
-      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return fourLetterWord(host, port, word, { timeoutMs });
 }
 
 export async function runFourLetterWordCommand(args: string[]): Promise<number> {

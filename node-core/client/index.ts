@@ -25,3 +25,4 @@ export {
 } from './zkConnection.js';
 export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
 export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
+export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';

@@ -331,6 +331,9 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
    * Adds a member: picks its ports and proxies, rewrites every zoo.cfg, starts it and restarts the running members
    * one at a time (leader last) so they all know it. Neither engine is driven through `reconfig` here: static
    * server.N lines and a rolling restart work for both.
+   * TODO(reconfig): with reconfigEnabled (Paddock and Apache 3.5+) start the new member with the joined config and
+   * issue `reconfig -add` (removeMember: `reconfig -remove`) instead of restarting everyone. Until then note that a
+   * member's stored dynamic config (<dataDir>/zoo.cfg.dynamic.<version>) overrides rewritten server.N lines.
    */
   async addMember(options: AddMemberOptions = {}): Promise<MemberState> {
     const id = Math.max(0, ...this.memberIds) + 1;

@@ -1,6 +1,6 @@
 // Asks a member for `srvr` on its client port and reads the fields the supervisor shows: mode, zxid, epoch,
 // connections, outstanding requests and node count.
-import { connect } from 'node:net';
+import { fourLetterWord as sendFourLetterWord } from '../client/fourLetterWord.js';
 import type { MemberMode } from './types.js';
 import { LOOPBACK } from './portAllocator.js';
 
@@ -24,24 +24,7 @@ export const NOT_SERVING: SrvrStatus = {
 
 /** Sends a four-letter word and returns the reply; the server closes the connection when it has answered. */
 export function fourLetterWord(port: number, word: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect({ host: LOOPBACK, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`${word} on port ${port}: no reply within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.on('connect', () => socket.write(word));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return sendFourLetterWord(LOOPBACK, port, word, { timeoutMs });
 }
 
 const MODES = new Set<MemberMode>(['leader', 'follower', 'observer', 'standalone']);

@@ -129,7 +129,7 @@ async function killLeaderOnce(server: BenchServer, round: number, options: Bench
   let killedAtMs: number;
   let killedAtEpochMs: number;
   try {
-    await sleep(options.quick ? 1_000 : 2_000);
+    await sleep(options.quick ? 600 : 2_000);
     if (writer.acks.length === 0) throw new Error(`the writer got no acknowledgement before the kill (${writer.lastFailure ?? 'no error'})`);
     killedAtMs = performance.now();
     killedAtEpochMs = Date.now();
@@ -140,7 +140,7 @@ async function killLeaderOnce(server: BenchServer, round: number, options: Bench
       throw new Error(`writes did not resume within 120 s of the kill (${writer.lastFailure ?? 'no error'})`);
     }
     // a little steady writing after the resumption, so a second stall would show too
-    await sleep(options.quick ? 500 : 1_000);
+    await sleep(options.quick ? 300 : 1_000);
   } finally {
     await writer.stop();
   }

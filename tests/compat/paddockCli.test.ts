@@ -1,7 +1,6 @@
 // `paddock cli` against Debian's zkCli.sh: the same script piped through both shells, against Apache ZooKeeper 3.8
 // and against Paddock, must give identical normalised transcripts (commands, output lines, errors, watch events).
 // Also: one-shot exit codes, `paddock 4lw`, and the classic HA walk-through on a single server.
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient } from '../../node-core/client/index.js';
@@ -10,87 +9,12 @@ import { freePorts } from '../helpers/ports.js';
 import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
 import { runZkCli, splitTranscript, type ZkCliTranscript } from '../helpers/zkCli.js';
 import { compatTargets, startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
+import { ZKCLI_SCRIPT, digest } from '../helpers/zkCliScript.js';
 
 const PADDOCK_BIN = fileURLToPath(new URL('../../bin/paddock.mjs', import.meta.url));
 const targets = compatTargets();
 
-function digest(user: string, password: string): string {
-  return `${user}:${createHash('sha1').update(`${user}:${password}`).digest('base64')}`;
-}
-
-/** tests/compat/zkCli.test.ts's scenario, then the shell's own features: parsing, usage, history, watches. */
-const BASE_SCRIPT = [
-  'create /app v1',
-  'create /app again',
-  'create -e /app/eph e',
-  'create -s /app/seq- s1',
-  'create -s /app/seq- s2',
-  'create /app/eph/child x',
-  'create /missing/child x',
-  'create /app/nodata',
-  'create /app/empty ""',
-  'get /app',
-  'get /app/nodata',
-  'get /app/empty',
-  'get -s /app',
-  'get /nope',
-  'set /app v2',
-  'set -s /app v3',
-  'set -v 0 /app stale',
-  'set -v 2 /app v4',
-  'set /nope x',
-  'stat /app',
-  'stat /app/eph',
-  'stat /nope',
-  'ls /app',
-  'ls -s /app',
-  'ls /nope',
-  'create /app/tree',
-  'create /app/tree/a 1',
-  'create /app/tree/a/b 2',
-  'create /app/tree/c 3',
-  'ls -R /app',
-  'getAllChildrenNumber /app',
-  'getEphemerals /app',
-  'delete /app',
-  'delete -v 9 /app/tree/a/b',
-  'delete /app/tree/a/b',
-  'delete /app/tree/a/b',
-  'deleteall /app/tree',
-  'deleteall /nope',
-  'ls /app',
-  'create -c /container',
-  'stat /container',
-  'create -t 60000 /ttl t',
-  'stat /ttl',
-  'create /ro r',
-  'setAcl /ro world:anyone:r',
-  'getAcl /ro',
-  'set /ro w',
-  'setAcl -v 0 /ro world:anyone:cdrwa',
-  'setAcl -v 5 /later auth:alice:secret:cdrwa',
-  'setAcl /nope world:anyone:r',
-  'getAcl /nope',
-  'addauth digest alice:secret',
-  'create /secure s',
-  'setAcl /secure auth:alice:secret:cdrwa',
-  'getAcl /secure',
-  'getAcl -s /secure',
-  'setAcl -v 5 /secure auth:alice:secret:cdrwa',
-  'get /secure',
-  `create /foreign f digest:${digest('bob', 'pw')}:cdrwa`,
-  'get /foreign',
-  'getAcl /foreign',
-  'set /foreign x',
-  'sync /app',
-  'whoami',
-  'get -w /app',
-  'set /app watched',
-  'ls -w /app',
-  'create /app/child',
-  'deleteall /app',
-  'ls /',
-];
+/** tests/compat/zkCli.test.ts's scenario (ZKCLI_SCRIPT), then the shell's own features: parsing, usage, history, watches. */
 
 const SHELL_SCRIPT = [
   'ls',
@@ -156,7 +80,7 @@ const SHELL_SCRIPT = [
 ];
 
 /** redo's argument is a history number, and the framing puts a `version` before every command. */
-const REDO_ACL = `redo ${2 * (BASE_SCRIPT.length + SHELL_SCRIPT.indexOf('getAcl /acl2')) + 1}`;
+const REDO_ACL = `redo ${2 * (ZKCLI_SCRIPT.length + SHELL_SCRIPT.indexOf('getAcl /acl2')) + 1}`;
 
 /**
  * After `close` even the `version` marker answers "Not connected" (zkCli runs it as a server command), so this
@@ -251,7 +175,7 @@ describe.each(targets)('paddock cli against %s', (kind: TargetKind) => {
 
   it('prints exactly what zkCli.sh prints for the same piped script', async () => {
     const hostPort = target!.hostPort;
-    const script = [...BASE_SCRIPT, ...SHELL_SCRIPT, REDO_ACL, 'history'];
+    const script = [...ZKCLI_SCRIPT, ...SHELL_SCRIPT, REDO_ACL, 'history'];
     const reference = await runZkCli(hostPort, script);
     await wipe(hostPort);
     const ours = await runPaddockCli(hostPort, script);
