@@ -26,3 +26,4 @@ export {
 export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
 export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
+export * from './recipes/index.js';

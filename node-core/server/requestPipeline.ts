@@ -2,7 +2,7 @@
 // Writes are prepared at arrival, in arrival order, against the tree plus not-yet-applied changes; they apply in
 // zxid order once the commit path says so. Each connection's replies leave in request order, and a read runs only
 // when every earlier request of its connection has been applied, which gives ZooKeeper's ordering guarantees.
-import { OpCode, opCodeName, writeOpCodes, type RequestHeader } from '../protocol/index.js';
+import { ErrorCode, OpCode, opCodeName, writeOpCodes, type RequestHeader } from '../protocol/index.js';
 import type { DataTree } from '../tree/dataTree.js';
 import type { RequestPreparer, WriteRequest } from '../txn/prepRequest.js';
 import { encodeTxnEntry, type Txn, type TxnHeader } from '../txn/txnRecords.js';
@@ -217,6 +217,14 @@ export class RequestPipeline {
     origin?.onApplied?.(result);
     if (origin?.connection && origin.request) {
       const { connection, request } = origin;
+      if (result.err === ErrorCode.sessionMoved) {
+        // A connection-level error in ZooKeeper (ZOOKEEPER-710): the old connection of a moved session is closed
+        // without a reply, so its client reconnects instead of acting on a stale view.
+        this.logger.info(`Session 0x${connection.sessionId.toString(16)} moved to another server; closing ${connection.describe()}`);
+        connection.queue.length = 0;
+        connection.close();
+        return result;
+      }
       request.reply = this.host.replyFor(connection, request, result);
       request.replyZxid = header.zxid;
       this.pump(connection);

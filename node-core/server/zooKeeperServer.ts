@@ -77,6 +77,16 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   expiresSessions = true;
   /** Called with each session a client request keeps alive (a learner passes them to its leader in PINGs). */
   onSessionTouched: ((sessionId: bigint) => void) | undefined;
+  /**
+   * Set by an ensemble leader: SessionMoved (or 0) for a write of a known session by `owner` (unset: this server's
+   * own connection). Standalone leaves it unset: one server, so every connection of a session is its owner's.
+   */
+  sessionOwnerCheck: ((sessionId: bigint, owner: number | undefined) => number) | undefined;
+  /**
+   * Set by an ensemble member: a client re-attaching an existing session here asks the leader, which records this
+   * member as the session's owner; `done(false)` when the leader no longer knows the session.
+   */
+  revalidateSession: ((sessionId: bigint, timeout: number, done: (valid: boolean) => void) => void) | undefined;
   /** Set by an ensemble member: a leader's check that a reconfig's new voters are synced (unset: standalone). */
   quorumSyncedCheck: ((voters: readonly number[]) => boolean) | undefined;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
@@ -127,7 +137,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     const preparer = new RequestPreparer(this.database.tree, {
       skipAcl: this.config.skipACL,
       extendedTypesEnabled: this.config.extendedTypesEnabled,
-      checkSession: (sessionId) => (this.sessions.has(sessionId) ? ErrorCode.ok : ErrorCode.unknownSession),
+      checkSession: (sessionId, owner) =>
+        this.sessions.has(sessionId) ? (this.sessionOwnerCheck?.(sessionId, owner) ?? ErrorCode.ok) : ErrorCode.unknownSession,
       reconfigEnabled: this.config.reconfigEnabled,
       standaloneEnabled: this.config.standaloneEnabled,
       isQuorumSynced: this.quorumSyncedCheck,
@@ -295,22 +306,42 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     const valid =
       session !== undefined && !session.closing && isSessionPasswordValid(request.sessionId, request.passwd);
     if (!valid) {
-      this.logger.info(`Invalid session 0x${request.sessionId.toString(16)} for client ${connection.describe()}, probably expired`);
-      connection.sendConnectResponse({
-        protocolVersion: 0,
-        timeOut: 0,
-        sessionId: 0n,
-        passwd: Buffer.alloc(16),
-        readOnly: connection.answerWithReadOnlyFlag ? false : undefined,
-      });
-      connection.closeAfterFlush();
+      this.refuseReconnect(connection, request.sessionId);
       return;
     }
-    session.timeout = timeout;
-    this.sessions.touch(request.sessionId, Date.now());
-    this.attachSession(connection, request.sessionId);
-    this.logger.info(`Established session 0x${request.sessionId.toString(16)} with negotiated timeout ${timeout} for ${connection.describe()}`);
-    this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
+    const revalidate = this.revalidateSession;
+    if (revalidate === undefined) {
+      this.reattachSession(connection, request.sessionId, timeout);
+      return;
+    }
+    // ZooKeeper's learner answers the client only once the leader has confirmed the session (and taken note of
+    // its new owner): a write sent on an older connection afterwards is then SessionMoved.
+    revalidate(request.sessionId, timeout, (stillValid) => {
+      if (connection.closing) return;
+      if (stillValid && this.sessions.has(request.sessionId)) this.reattachSession(connection, request.sessionId, timeout);
+      else this.refuseReconnect(connection, request.sessionId);
+    });
+  }
+
+  private reattachSession(connection: ClientConnection, sessionId: bigint, timeout: number): void {
+    const session = this.sessions.get(sessionId);
+    if (session !== undefined) session.timeout = timeout;
+    this.sessions.touch(sessionId, Date.now());
+    this.attachSession(connection, sessionId);
+    this.logger.info(`Established session 0x${sessionId.toString(16)} with negotiated timeout ${timeout} for ${connection.describe()}`);
+    this.pipeline.submitAnswered(connection, { xid: 0, type: OpCode.createSession }, this.connectResponseFrame(connection));
+  }
+
+  private refuseReconnect(connection: ClientConnection, sessionId: bigint): void {
+    this.logger.info(`Invalid session 0x${sessionId.toString(16)} for client ${connection.describe()}, probably expired`);
+    connection.sendConnectResponse({
+      protocolVersion: 0,
+      timeOut: 0,
+      sessionId: 0n,
+      passwd: Buffer.alloc(16),
+      readOnly: connection.answerWithReadOnlyFlag ? false : undefined,
+    });
+    connection.closeAfterFlush();
   }
 
   /**

@@ -58,6 +58,11 @@ export interface WriteRequest {
    * BadArguments: ZooKeeper reads the whole packet, request header included, as the path, so it holds a NUL.
    */
   internal?: boolean;
+  /**
+   * The ensemble member whose client sent it (ZooKeeper's Request owner): the forwarding learner's id on a leader;
+   * unset for a connection on this server itself.
+   */
+  owner?: number;
 }
 
 export interface PreparerOptions {
@@ -67,9 +72,10 @@ export interface PreparerOptions {
   extendedTypesEnabled: boolean;
   /**
    * The session tracker's verdict on a session (0, UnknownSession, SessionExpired or SessionMoved). Sessions this
-   * preparer has seen a closeSession for are SessionExpired whatever it says.
+   * preparer has seen a closeSession for are SessionExpired whatever it says. `owner` is the request's owner: a
+   * session now owned by another member is SessionMoved.
    */
-  checkSession?: (sessionId: bigint) => number;
+  checkSession?: (sessionId: bigint, owner: number | undefined) => number;
   /** reconfigEnabled: without it every reconfig is ReconfigDisabled. */
   reconfigEnabled?: boolean;
   /** standaloneEnabled: a reconfig must then leave at least 2 voters. Defaults to true, as in ZooKeeper. */
@@ -177,9 +183,10 @@ export class RequestPreparer {
     return this.pending.size;
   }
 
-  private checkSession(sessionId: bigint, forEphemeral: boolean): void {
+  private checkSession(request: WriteRequest, forEphemeral: boolean): void {
+    const sessionId = request.sessionId;
     if (this.closingSessions.has(sessionId)) refuse(ErrorCode.sessionExpired);
-    const verdict = this.options.checkSession?.(sessionId) ?? ErrorCode.ok;
+    const verdict = this.options.checkSession?.(sessionId, request.owner) ?? ErrorCode.ok;
     // checkGlobalSession: a session the tracker does not know cannot own an ephemeral: it has expired
     if (verdict === ErrorCode.unknownSession && forEphemeral) refuse(ErrorCode.sessionExpired);
     if (verdict !== ErrorCode.ok) refuse(verdict);
@@ -275,7 +282,7 @@ export class RequestPreparer {
     const ttl = type === OpCode.createTTL ? (create.ttl ?? -1n) : -1n;
     if (mode.ttl && !this.options.extendedTypesEnabled) refuse(ErrorCode.unimplemented);
     if (mode.ttl ? ttl <= 0n || ttl > maxTtl : ttl >= 0n) refuse(ErrorCode.badArguments);
-    this.checkSession(request.sessionId, mode.ephemeral);
+    this.checkSession(request, mode.ephemeral);
     const parentPath = rawParent(create.path) ?? refuse(ErrorCode.badArguments);
     const acl = fixupAcl(create.path, request.authInfo, create.acl);
     if (typeof acl === 'number') refuse(acl);
@@ -339,7 +346,7 @@ export class RequestPreparer {
   }
 
   private prepareDelete(request: WriteRequest, del: PathVersionRequest, zxid: bigint): DeleteTxn {
-    this.checkSession(request.sessionId, false);
+    this.checkSession(request, false);
     const parentPath = this.parentForDelete(del.path);
     const parent = this.recordFor(parentPath);
     // the parent's DELETE permission is checked before the node is even looked up
@@ -363,7 +370,7 @@ export class RequestPreparer {
   }
 
   private prepareSetData(request: WriteRequest, set: SetDataRequest, zxid: bigint, now: bigint): SetDataTxn {
-    this.checkSession(request.sessionId, false);
+    this.checkSession(request, false);
     this.requireValidPath(set.path);
     const node = this.recordFor(set.path);
     this.requireAcl(node.acl, Perms.write, request.authInfo);
@@ -378,7 +385,7 @@ export class RequestPreparer {
   }
 
   private prepareSetAcl(request: WriteRequest, set: SetACLRequest, zxid: bigint): Txn {
-    this.checkSession(request.sessionId, false);
+    this.checkSession(request, false);
     this.requireValidPath(set.path);
     const acl = fixupAcl(set.path, request.authInfo, set.acl);
     if (typeof acl === 'number') refuse(acl);
@@ -396,7 +403,7 @@ export class RequestPreparer {
   /** The new membership becomes /zookeeper/config's data, versioned by this zxid; the stat version is -1. */
   private prepareReconfig(request: WriteRequest, reconfig: ReconfigRequest, zxid: bigint, now: bigint): SetDataTxn {
     if (this.options.reconfigEnabled !== true) refuse(ErrorCode.reconfigDisabled);
-    this.checkSession(request.sessionId, false);
+    this.checkSession(request, false);
     const isQuorumSynced = this.options.isQuorumSynced ?? refuse(ErrorCode.unimplemented);
     // The config node changes only by reconfig: a pending change to it is a reconfig not yet committed.
     if (this.pending.get(configNodePath) !== undefined) refuse(ErrorCode.reconfigInProgress);
@@ -428,7 +435,7 @@ export class RequestPreparer {
   }
 
   private prepareCheck(request: WriteRequest, check: PathVersionRequest): CheckVersionTxn {
-    this.checkSession(request.sessionId, false);
+    this.checkSession(request, false);
     this.requireValidPath(check.path);
     const node = this.recordFor(check.path);
     this.requireAcl(node.acl, Perms.read, request.authInfo);
