@@ -79,16 +79,4 @@ export function nameOf(path: string): string {
 /** How many requests one listing or walk keeps in flight: enough to hide latency, few enough not to flood a server. */
 export const requestConcurrency = 32;
 
-/** Runs fn over items with at most `limit` calls in flight, keeping the results in order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+export { mapBounded } from '../client/childrenPage.js';

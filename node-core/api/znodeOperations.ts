@@ -1,6 +1,6 @@
 // Single-node operations of the API over one ZkClient: paged children with stats, get/set with conflict details,
 // create in every mode, ACLs and multi, each answering in the contract's JSON shapes.
-import { MultiError, type TransactionOp, type ZkClient } from '../client/index.js';
+import { MultiError, listChildrenPage, type TransactionOp, type ZkClient } from '../client/index.js';
 import { ErrorCode, KeeperError, OpCode, type MultiResult } from '../protocol/index.js';
 import { ApiFailure, keeperApiError } from './apiError.js';
 import {
@@ -8,7 +8,6 @@ import {
   decodeBase64,
   fromApiAcl,
   joinPath,
-  mapBounded,
   parentOf,
   requestConcurrency,
   toApiAcl,
@@ -31,20 +30,9 @@ import { openAclUnsafe } from '../client/index.js';
 const defaultPageSize = 1000;
 
 export async function listChildren(client: ZkClient, path: string, offset = 0, limit = defaultPageSize): Promise<ListChildrenResult> {
-  const { children, stat } = await client.getChildrenWithStat(path);
-  const page = [...children].sort().slice(offset, offset + limit);
-  const entries = await mapBounded(page, requestConcurrency, async (name): Promise<ChildEntry | undefined> => {
-    const childPath = joinPath(path, name);
-    const childStat = await client.exists(childPath);
-    return childStat === null ? undefined : { name, path: childPath, stat: toApiStat(childStat) };
-  });
-  return {
-    path,
-    total: stat.numChildren,
-    offset,
-    children: entries.filter((e): e is ChildEntry => e !== undefined),
-    stat: toApiStat(stat),
-  };
+  const page = await listChildrenPage(client, path, { offset, limit, concurrency: requestConcurrency });
+  const children: ChildEntry[] = page.children.map((c) => ({ name: c.name, path: c.path, stat: toApiStat(c.stat) }));
+  return { path, total: page.total, offset, children, stat: toApiStat(page.stat) };
 }
 
 export async function getNode(client: ZkClient, path: string): Promise<ZnodeData> {

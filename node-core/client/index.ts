@@ -27,3 +27,4 @@ export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } 
 export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
 export * from './recipes/index.js';
+export { listChildrenPage, childCount, mapBounded, type ChildrenPage, type ChildWithStat, type ChildrenPageOptions } from './childrenPage.js';
