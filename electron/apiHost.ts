@@ -1,13 +1,13 @@
 // The API host: the entry of the utility process that runs node-core's ApiService for the desktop app, apart from
 // the main process so that a slow or hung ZooKeeper call can never freeze the window. Each renderer reaches it
-// through its own MessagePort; at startup it creates the default local cluster; on 'shutdown' it stops everything.
+// through its own MessagePort; at startup it starts the default local cluster (the one kept from the last run, or a
+// new one); on 'shutdown' it stops everything, leaving the clusters on disk.
 import type { MessagePortMain } from 'electron';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiService } from '../node-core/api/apiService.js';
 import { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
 import { shellConsole } from '../node-core/cli/shellConsole.js';
+import { userDataDir } from '../node-core/cluster/userDataDir.js';
 import { createLogger } from '../node-core/log/logger.js';
 import { decodeHostConfig, type HostToMain, type MainToHost } from './hostMessages.js';
 import { registerClusterBackends } from './clusterBackends.js';
@@ -20,7 +20,7 @@ delete process.env.PADDOCK_HOST_CONFIG;
 
 /** Shown in the GUI's connection list; updated with the new cluster's ports at every start. */
 const localProfileName = 'Local cluster (desktop)';
-const clusterDir = mkdtempSync(join(tmpdir(), 'paddock-desktop-clusters-'));
+const clusterDir = join(userDataDir(), 'clusters');
 const clusterBackends = new ClusterBackendRegistry();
 registerClusterBackends(clusterBackends, config.serverLaunch, clusterDir);
 const service = new ApiService({ consoleBackend: shellConsole, clusterBackends, logger: log });
@@ -56,12 +56,8 @@ async function createDefaultCluster(): Promise<void> {
   if (config.defaultClusterNodes < 1) return;
   const peer = service.connectPeer(() => undefined);
   try {
-    const created = await peer.call('cluster.create', { name: config.defaultClusterName, nodes: config.defaultClusterNodes });
-    if ('error' in created) {
-      tell({ type: 'defaultCluster', ok: false, message: created.error.message });
-      return;
-    }
-    const { connectString } = created.result;
+    const connectString = await startDefaultCluster(peer);
+    if (connectString === undefined) return;
     tell({ type: 'defaultCluster', ok: true, connectString });
     const existing = (await service.profiles.list()).find((p) => p.name === localProfileName);
     const profile = await service.profiles.save({
@@ -77,12 +73,24 @@ async function createDefaultCluster(): Promise<void> {
   }
 }
 
+/** The default cluster kept from an earlier run, started again on its data; a new one the first time. */
+async function startDefaultCluster(peer: ReturnType<typeof service.connectPeer>): Promise<string | undefined> {
+  const { backend } = clusterBackends.backend(undefined);
+  const kept = (await backend.list()).find((c) => c.name === config.defaultClusterName);
+  if (kept !== undefined && backend.start !== undefined) return (await backend.start(kept.clusterId)).connectString;
+  const created = await peer.call('cluster.create', { name: config.defaultClusterName, nodes: config.defaultClusterNodes });
+  if ('error' in created) {
+    tell({ type: 'defaultCluster', ok: false, message: created.error.message });
+    return undefined;
+  }
+  return created.result.connectString;
+}
+
 function shutdown(): Promise<void> {
   stopping ??= (async () => {
     for (const port of ports) port.close();
     // Closes every ZooKeeper session and stops every member of every local cluster this host started.
     await service.close().catch((err: unknown) => log.error(`stopping the API failed: ${(err as Error).message}`));
-    rmSync(clusterDir, { recursive: true, force: true });
     tell({ type: 'stopped' });
     process.exit(0);
   })();

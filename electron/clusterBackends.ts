@@ -4,10 +4,16 @@ import type { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js'
 import { LocalClusterBackend } from '../node-core/cli/localClusterBackend.js';
 import type { ServerLaunch } from './serverLaunch.js';
 
-/** baseDir holds one directory per cluster; each is deleted when its cluster is removed or the API stops. */
+/**
+ * baseDir holds one directory per cluster; clusters stay there when the app quits, are listed again (stopped) at
+ * the next start, and are deleted only when removed.
+ */
 export function registerClusterBackends(registry: ClusterBackendRegistry, launch: ServerLaunch, baseDir: string): void {
   // Registered first, so cluster.create without a backend name (the startup cluster too) runs Paddock.
-  registry.register('paddock', new LocalClusterBackend({ engine: 'paddock', baseDir, node: launch.node, paddock: launch.paddock }));
+  registry.register(
+    'paddock',
+    new LocalClusterBackend({ engine: 'paddock', baseDir, persistent: true, node: launch.node, paddock: launch.paddock }),
+  );
   // The Apache engine runs java; only its watchdog needs Node.
-  registry.register('apache', new LocalClusterBackend({ engine: 'apache', baseDir, node: launch.node }));
+  registry.register('apache', new LocalClusterBackend({ engine: 'apache', baseDir, persistent: true, node: launch.node }));
 }

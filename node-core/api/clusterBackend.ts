@@ -14,6 +14,8 @@ export interface ClusterBackend {
   list(): Promise<ClusterInfo[]>;
   /** Stops every member and deletes the cluster's files. */
   remove(clusterId: string): Promise<void>;
+  /** Runs a stopped cluster (one listed again after a restart of the app) with every member on its data. */
+  start?(clusterId: string): Promise<ClusterInfo>;
   /**
    * start/stop (graceful), kill (SIGKILL), pause/resume (SIGSTOP/SIGCONT), isolate/heal (cut/restore its quorum and
    * client links), wipe (stopped member: delete its data dir). Resolves with the member's state after the action.

@@ -1,8 +1,8 @@
 // Plugs the local-cluster supervisor (node-core/cluster LocalCluster) into the admin API as a ClusterBackend: one
 // backend per engine, each cluster in its own directory, member states, log lines and leader changes turned into
-// the API's cluster events.
+// the API's cluster events. A persistent backend keeps its clusters on disk across runs and lists them again.
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiFailure } from '../api/apiError.js';
 import type { ClusterBackend, ClusterEvent } from '../api/clusterBackend.js';
@@ -19,8 +19,14 @@ import type { EngineKind, MemberState, NodeRuntime, PaddockEngineOptions } from 
 
 export interface LocalClusterBackendOptions {
   engine: EngineKind;
-  /** Each cluster lives in <baseDir>/<clusterId>, removed again with the cluster. */
+  /** Each cluster lives in <baseDir>/<clusterId> (with its cluster.json), removed again with the cluster. */
   baseDir: string;
+  /**
+   * Keep clusters when the backend shuts down (their members stop, their data stays) and list the ones found in
+   * baseDir again, stopped, when a new backend starts; only remove() deletes them. Off by default: clusters are
+   * deleted at shutdown.
+   */
+  persistent?: boolean;
   tickTime?: number;
   pollIntervalMs?: number;
   /** How members are run, when not on this process's own Node (the desktop app: Electron's, outside app.asar). */
@@ -84,16 +90,19 @@ export class LocalClusterBackend implements ClusterBackend {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(event: ClusterEvent) => void>();
   private created = 0;
+  private loaded = false;
 
   constructor(private readonly options: LocalClusterBackendOptions) {}
 
   async create(spec: Omit<CreateClusterParams, 'backend'>): Promise<ClusterInfo> {
+    this.loadStored();
     const clusterId = `${this.options.engine}-${randomUUID().slice(0, 8)}`;
     const name = spec.name ?? `${this.options.engine}-${++this.created}`;
     const dir = join(this.options.baseDir, clusterId);
     let cluster: LocalCluster;
     try {
       cluster = await LocalCluster.create({
+        name,
         nodes: spec.nodes,
         observers: spec.observers ?? 0,
         engine: this.options.engine,
@@ -107,6 +116,40 @@ export class LocalClusterBackend implements ClusterBackend {
     } catch (error) {
       throw failure(error);
     }
+    const entry = this.attach(clusterId, name, cluster);
+    try {
+      await cluster.start();
+    } catch (error) {
+      this.entries.delete(clusterId);
+      await cluster.stop({ timeoutMs: 3000 }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+      throw failure(error);
+    }
+    return this.info(entry);
+  }
+
+  /** Runs a stopped cluster again (every member, on its data); a running cluster is left as it is. */
+  async start(clusterId: string): Promise<ClusterInfo> {
+    const entry = this.entry(clusterId);
+    if (!entry.cluster.running) {
+      try {
+        await entry.cluster.start();
+      } catch (error) {
+        await entry.cluster.stop({ timeoutMs: 3000 }).catch(() => undefined);
+        throw failure(error);
+      }
+    }
+    return this.info(entry);
+  }
+
+  /** Stops every member of the cluster, keeping its files. */
+  async stop(clusterId: string): Promise<ClusterInfo> {
+    const entry = this.entry(clusterId);
+    await entry.cluster.stop({ timeoutMs: 5000 });
+    return this.info(entry);
+  }
+
+  private attach(clusterId: string, name: string, cluster: LocalCluster): Entry {
     const entry: Entry = { clusterId, name, cluster, lastElection: '' };
     this.entries.set(clusterId, entry);
     cluster.on('member', (state) => {
@@ -119,18 +162,40 @@ export class LocalClusterBackend implements ClusterBackend {
     cluster.on('warning', ({ id, message }) => {
       this.emit({ event: 'cluster.memberLog', data: { clusterId, memberId: id ?? 0, stream: 'stderr', line: `warning: ${message}`, time: Date.now() } });
     });
+    return entry;
+  }
+
+  /** A persistent backend's first look at baseDir: every cluster of this engine left there by an earlier run. */
+  private loadStored(): void {
+    if (this.loaded || this.options.persistent !== true) return;
+    this.loaded = true;
+    let names: string[];
     try {
-      await cluster.start();
-    } catch (error) {
-      this.entries.delete(clusterId);
-      await cluster.stop({ timeoutMs: 3000 }).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-      throw failure(error);
+      names = readdirSync(this.options.baseDir);
+    } catch {
+      return;
     }
-    return this.info(entry);
+    for (const clusterId of names.sort()) {
+      const dir = join(this.options.baseDir, clusterId);
+      if (this.entries.has(clusterId) || !existsSync(join(dir, 'cluster.json'))) continue;
+      let cluster: LocalCluster;
+      try {
+        cluster = LocalCluster.open(dir, {
+          ...(this.options.pollIntervalMs !== undefined ? { pollIntervalMs: this.options.pollIntervalMs } : {}),
+          ...(this.options.node !== undefined ? { node: this.options.node } : {}),
+          ...(this.options.paddock !== undefined ? { paddock: this.options.paddock } : {}),
+        });
+      } catch {
+        // Not a cluster this supervisor can read (half written, or from another version): leave it alone.
+        continue;
+      }
+      if (cluster.engineKind !== this.options.engine) continue;
+      this.attach(clusterId, cluster.name ?? clusterId, cluster);
+    }
   }
 
   async list(): Promise<ClusterInfo[]> {
+    this.loadStored();
     return [...this.entries.values()].map((e) => this.info(e));
   }
 
@@ -145,6 +210,12 @@ export class LocalClusterBackend implements ClusterBackend {
 
   async memberAction(clusterId: string, memberId: number, action: MemberAction): Promise<ClusterMemberInfo> {
     const { cluster } = this.entry(clusterId);
+    // A cluster listed from an earlier run has no proxies running yet: starting one member starts them all.
+    if (!cluster.running) {
+      if (action !== 'start') throw apiFailure('clusterUnavailable', `The cluster is stopped; start it first.`);
+      await this.start(clusterId);
+      return memberInfo(cluster.memberState(memberId));
+    }
     try {
       const state = await this.runAction(cluster, memberId, action);
       return memberInfo(state);
@@ -165,7 +236,7 @@ export class LocalClusterBackend implements ClusterBackend {
       entries.map(async (e) => {
         e.cluster.removeAllListeners();
         await e.cluster.stop({ timeoutMs: 5000 }).catch(() => e.cluster.killAllNow());
-        rmSync(e.cluster.dir, { recursive: true, force: true });
+        if (this.options.persistent !== true) rmSync(e.cluster.dir, { recursive: true, force: true });
       }),
     );
   }
@@ -193,6 +264,7 @@ export class LocalClusterBackend implements ClusterBackend {
   }
 
   private entry(clusterId: string): Entry {
+    this.loadStored();
     const entry = this.entries.get(clusterId);
     if (entry === undefined) throw apiFailure('unknownCluster', `There is no local cluster with id "${clusterId}".`);
     return entry;

@@ -1,14 +1,15 @@
 // `paddock ui`: web mode of the admin GUI. Serves the built renderer and the admin API on 127.0.0.1 with a random
-// token, starts a local 3-node cluster (unless --no-cluster) and opens a connection profile for it, then runs until
-// Ctrl-C, when it stops the cluster and closes every connection.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// token, starts the local 3-node cluster (unless --no-cluster; the same one, with its data, on every run) and opens a
+// connection profile for it, then runs until Ctrl-C, when it stops the clusters (kept on disk) and closes every
+// connection.
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ClusterBackendRegistry } from '../api/clusterBackend.js';
 import { startApiServer, type ApiServerHandle } from '../api/wsServer.js';
 import type { EngineKind } from '../cluster/types.js';
+import { userDataDir } from '../cluster/userDataDir.js';
 import { createLogger } from '../log/logger.js';
 import { LocalClusterBackend } from './localClusterBackend.js';
 import { shellConsole } from './shellConsole.js';
@@ -23,6 +24,7 @@ Options:
   --engine E         engine of the local cluster: paddock (default) or apache
   --nodes N          voting members of the local cluster (default 3)
   --profiles FILE    where connection profiles are kept (default: ~/.config/paddock/profiles.json)
+  --clusters DIR     where local clusters are kept between runs (default: <user data dir>/clusters)
 `;
 
 export const localProfileName = 'Local cluster (paddock ui)';
@@ -46,7 +48,11 @@ interface UiOptions {
   engine: EngineKind;
   nodes: number;
   profilesPath: string | undefined;
+  clustersDir: string;
 }
+
+/** The cluster `paddock ui` starts; found again by this name on the next run. */
+const localClusterName = 'local';
 
 function parseUiArgs(args: string[]): UiOptions {
   const { values } = parseArgs({
@@ -57,6 +63,7 @@ function parseUiArgs(args: string[]): UiOptions {
       engine: { type: 'string' },
       nodes: { type: 'string' },
       profiles: { type: 'string' },
+      clusters: { type: 'string' },
     },
     strict: true,
   });
@@ -66,18 +73,24 @@ function parseUiArgs(args: string[]): UiOptions {
   if (engine !== 'paddock' && engine !== 'apache') throw new Error(`--engine must be paddock or apache, got '${engine}'`);
   const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`--nodes must be 1 to 9, got '${values.nodes}'`);
-  return { port, cluster: values['no-cluster'] !== true, engine, nodes, profilesPath: values.profiles };
+  const clustersDir = values.clusters ?? join(userDataDir(), 'clusters');
+  return { port, cluster: values['no-cluster'] !== true, engine, nodes, profilesPath: values.profiles, clustersDir };
 }
 
 /** Starts the local cluster and opens a connection for it on the API's side, so the GUI shows it as a tab. */
 async function startLocalCluster(server: ApiServerHandle, options: UiOptions, out: (line: string) => void): Promise<void> {
   const service = server.service;
   const { backend } = service.clusters.backend(options.engine);
-  const cluster = await backend.create({ name: 'local', nodes: options.nodes });
-  out(`local cluster (${options.engine}, ${options.nodes} members): ${cluster.connectString}`);
-  const existing = (await service.profiles.list()).find((p) => p.name === localProfileName);
+  // Reused across runs with its data; --nodes only shapes a cluster created the first time.
+  const existing = (await backend.list()).find((c) => c.name === localClusterName);
+  const cluster =
+    existing !== undefined && backend.start !== undefined
+      ? await backend.start(existing.clusterId)
+      : await backend.create({ name: localClusterName, nodes: options.nodes });
+  out(`local cluster (${options.engine}, ${cluster.members.length} members${existing !== undefined ? ', from an earlier run' : ''}): ${cluster.connectString}`);
+  const saved = (await service.profiles.list()).find((p) => p.name === localProfileName);
   const profile = await service.profiles.save({
-    ...(existing !== undefined ? { id: existing.id } : {}),
+    ...(saved !== undefined ? { id: saved.id } : {}),
     name: localProfileName,
     connectString: cluster.connectString,
     colour: '#18a058',
@@ -107,11 +120,12 @@ export async function runUiCommand(args: string[]): Promise<number> {
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const logger = createLogger('ui');
-  const clusterDir = mkdtempSync(join(tmpdir(), 'paddock-ui-clusters-'));
   const registry = new ClusterBackendRegistry();
   // The engine asked for is registered first, so the GUI offers it as the default.
   const engines: EngineKind[] = options.engine === 'apache' ? ['apache', 'paddock'] : ['paddock', 'apache'];
-  for (const engine of engines) registry.register(engine, new LocalClusterBackend({ engine, baseDir: clusterDir }));
+  for (const engine of engines) {
+    registry.register(engine, new LocalClusterBackend({ engine, baseDir: options.clustersDir, persistent: true }));
+  }
 
   let server: ApiServerHandle;
   try {
@@ -124,7 +138,6 @@ export async function runUiCommand(args: string[]): Promise<number> {
       ...(options.profilesPath !== undefined ? { profilesPath: options.profilesPath } : {}),
     });
   } catch (error) {
-    rmSync(clusterDir, { recursive: true, force: true });
     process.stderr.write(`paddock ui: ${(error as Error).message}\n`);
     return 1;
   }
@@ -139,10 +152,7 @@ export async function runUiCommand(args: string[]): Promise<number> {
     stopping = server
       .close()
       .catch((error: unknown) => logger.warn(`shutdown: ${(error as Error).message}`))
-      .finally(() => {
-        rmSync(clusterDir, { recursive: true, force: true });
-        finish(0);
-      });
+      .finally(() => finish(0));
   };
   const onSigint = () => stop('SIGINT');
   const onSigterm = () => stop('SIGTERM');

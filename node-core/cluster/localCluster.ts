@@ -1,14 +1,19 @@
 // The local-cluster supervisor: lays out an ensemble of Paddock or Apache ZooKeeper members on 127.0.0.1 (configs,
 // data dirs, ports), runs each member through a watchdog so none outlives it, routes every quorum and election link
-// through its own proxies for fault injection, and polls each member's state once a second.
+// through its own proxies for fault injection, and polls each member's state once a second. Paddock members take
+// membership changes through reconfig; cluster.json keeps enough to run the cluster again later (open()).
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ZkClient } from '../client/zkClient.js';
 import { apacheEngine, defaultNodeRuntime, paddockEngine, type ClusterEngine } from './engines.js';
+import { IngressRouter } from './ingressRouter.js';
 import { LinkProxy } from './linkProxy.js';
 import { renderZooCfg, type ConfigSettings, type LinkLayout, type MemberLayout } from './memberConfig.js';
 import { describeExit, MemberProcess } from './memberProcess.js';
 import { LOOPBACK, PortAllocator } from './portAllocator.js';
+import { localizeStoredMembership, sharedMembershipText } from './sharedMembership.js';
 import { NOT_SERVING, querySrvr, type SrvrStatus } from './srvrStatus.js';
 import {
   ClusterError,
@@ -21,6 +26,7 @@ import {
   type MemberState,
   type NodeRuntime,
   type ProcessState,
+  type ReopenOptions,
   type StopOptions,
 } from './types.js';
 import { writeWatchdog } from './watchdogScript.js';
@@ -53,6 +59,26 @@ interface LinkRecord {
   election: LinkProxy;
 }
 
+interface IngressRecord {
+  quorum: IngressRouter;
+  election: IngressRouter;
+}
+
+/** What cluster.json holds: enough to run the cluster again after the supervisor's process has ended. */
+interface ClusterManifest {
+  engine: EngineKind;
+  name?: string;
+  connectString: string;
+  members: MemberLayout[];
+  links: LinkLayout[];
+  settings?: ConfigSettings;
+  /** The super user's password when members take reconfig (Paddock engine). */
+  superPassword?: string;
+}
+
+const MANIFEST = 'cluster.json';
+const RECONFIG_TIMEOUT_MS = 30_000;
+
 const linkKey = (from: number, to: number) => `${from}->${to}`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -68,6 +94,21 @@ function installExitHook(): void {
   });
 }
 
+/** ZooKeeper's digest of `super:<password>`, as DigestAuthenticationProvider.superDigest wants it. */
+function superDigest(password: string): string {
+  return `super:${createHash('sha1').update(`super:${password}`).digest('base64')}`;
+}
+
+async function configText(hostPort: string): Promise<string> {
+  const client = await ZkClient.connect(hostPort, { connectTimeoutMs: 5000 });
+  try {
+    await client.sync('/zookeeper/config');
+    return (await client.getData('/zookeeper/config')).data?.toString('utf8') ?? '';
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 function tail(path: string, lines: number): string {
   try {
     const all = readFileSync(path, 'utf8').split('\n');
@@ -81,6 +122,7 @@ function tail(path: string, lines: number): string {
 export class LocalCluster extends EventEmitter<ClusterEvents> {
   readonly engineKind: EngineKind;
   readonly dir: string;
+  readonly name: string | undefined;
   private readonly engine: ClusterEngine;
   private readonly node: NodeRuntime;
   private readonly settings: ConfigSettings;
@@ -88,6 +130,9 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
   private readonly ports: PortAllocator;
   private readonly members = new Map<number, MemberRecord>();
   private readonly links = new Map<string, LinkRecord>();
+  private readonly ingress = new Map<number, IngressRecord>();
+  /** Set when members run with reconfigEnabled and this super password (Paddock engine). */
+  private readonly superPassword: string | undefined;
   /** Links cut by cutLink(), on top of those cut because an end is isolated. */
   private readonly manualCuts = new Set<string>();
   private watchdogPath: string | undefined;
@@ -95,10 +140,13 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
   private pollTimer: NodeJS.Timeout | undefined;
   private noLeaderTimer: NodeJS.Timeout | undefined;
 
-  private constructor(options: LocalClusterOptions, ports: PortAllocator) {
+  private constructor(options: LocalClusterOptions, ports: PortAllocator, superPassword?: string) {
     super();
     this.engineKind = options.engine;
     this.dir = options.dir;
+    this.name = options.name;
+    this.superPassword =
+      options.engine === 'paddock' && options.reconfig !== false ? (superPassword ?? randomBytes(18).toString('base64url')) : undefined;
     this.node = options.node ?? defaultNodeRuntime();
     this.engine = options.engine === 'apache' ? apacheEngine(options.apache) : paddockEngine(this.node, options.paddock);
     this.settings = {
@@ -130,6 +178,56 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     return cluster;
   }
 
+  /** Reads a cluster laid out earlier (dir/cluster.json) with its ports and data; start() runs it again. */
+  static open(dir: string, options: ReopenOptions = {}): LocalCluster {
+    let manifest: ClusterManifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as ClusterManifest;
+    } catch (error) {
+      throw new ClusterError(`${join(dir, MANIFEST)} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (manifest.engine !== 'paddock' && manifest.engine !== 'apache') {
+      throw new ClusterError(`${join(dir, MANIFEST)} names no known engine`);
+    }
+    const voters = manifest.members.filter((m) => m.role === 'participant').length;
+    const settings = manifest.settings;
+    const ports = new PortAllocator();
+    const cluster = new LocalCluster(
+      {
+        engine: manifest.engine,
+        dir,
+        nodes: voters,
+        observers: manifest.members.length - voters,
+        ...(manifest.name !== undefined ? { name: manifest.name } : {}),
+        ...(settings !== undefined
+          ? { tickTime: settings.tickTime, initLimit: settings.initLimit, syncLimit: settings.syncLimit, extraConfig: settings.extraConfig }
+          : {}),
+        reconfig: manifest.superPassword !== undefined,
+        ...options,
+      },
+      ports,
+      manifest.superPassword,
+    );
+    for (const layout of manifest.members) {
+      ports.reserve([...Object.values(layout.ports), ...Object.values(layout.ingress ?? {})]);
+      cluster.members.set(layout.id, cluster.newRecord(layout));
+      if (layout.ingress !== undefined) cluster.addIngress(layout.id, layout.ingress);
+    }
+    for (const link of manifest.links) {
+      const reverse = manifest.links.find((l) => l.from === link.to && l.to === link.from);
+      const target = manifest.members.find((m) => m.id === link.to);
+      if (reverse === undefined || target === undefined) throw new ClusterError(`${join(dir, MANIFEST)}: link ${link.from}->${link.to} is incomplete`);
+      ports.reserve([link.quorumProxyPort, link.electionProxyPort]);
+      cluster.addLink(link, target.ports, reverse.electionProxyPort);
+    }
+    return cluster;
+  }
+
+  /** True while start() has run and stop() has not. */
+  get running(): boolean {
+    return this.started;
+  }
+
   get connectString(): string {
     return [...this.members.values()].map((m) => `${LOOPBACK}:${m.layout.ports.client}`).join(',');
   }
@@ -145,10 +243,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     this.watchdogPath = writeWatchdog(this.dir);
     liveClusters.add(this);
     installExitHook();
-    for (const link of this.links.values()) {
-      await link.quorum.start();
-      await link.election.start();
-    }
+    await this.startProxies();
     this.started = true;
     this.applyCuts();
     await Promise.all(this.memberIds.map((id) => this.startMember(id)));
@@ -173,6 +268,10 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       await link.quorum.close();
       await link.election.close();
     }
+    for (const router of this.ingress.values()) {
+      await router.quorum.close();
+      await router.election.close();
+    }
     this.started = false;
     liveClusters.delete(this);
   }
@@ -181,6 +280,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     const m = this.record(id);
     if (m.proc !== undefined) throw new ClusterError(`member ${id} is already running`);
     if (this.watchdogPath === undefined) throw new ClusterError('the cluster is not started; call start() first');
+    if (this.superPassword !== undefined) localizeStoredMembership(m.dataDir, id, m.layout.role, m.layout.ports);
     const proc = new MemberProcess({
       watchdogPath: this.watchdogPath,
       node: this.node,
@@ -328,38 +428,46 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
   }
 
   /**
-   * Adds a member: picks its ports and proxies, rewrites every zoo.cfg, starts it and restarts the running members
-   * one at a time (leader last) so they all know it. Neither engine is driven through `reconfig` here: static
-   * server.N lines and a rolling restart work for both.
-   * TODO(reconfig): with reconfigEnabled (Paddock and Apache 3.5+) start the new member with the joined config and
-   * issue `reconfig -add` (removeMember: `reconfig -remove`) instead of restarting everyone. Until then note that a
-   * member's stored dynamic config (<dataDir>/zoo.cfg.dynamic.<version>) overrides rewritten server.N lines.
+   * Adds a member. A Paddock ensemble (reconfigEnabled) starts the newcomer with the joined membership, waits for it
+   * to sync as a non-voting learner, then commits the new membership through `reconfig`; nobody restarts. Otherwise
+   * (Apache, or a standalone server) every zoo.cfg is rewritten and the running members restart one at a time.
    */
   async addMember(options: AddMemberOptions = {}): Promise<MemberState> {
     const id = Math.max(0, ...this.memberIds) + 1;
+    const throughReconfig = this.usesReconfig();
     const m = await this.addLayout(id, options.role ?? 'participant');
     this.writeFiles();
     if (!this.started) return this.stateOf(m);
-    for (const link of this.links.values()) {
-      await link.quorum.start();
-      await link.election.start();
-    }
+    await this.startProxies();
     this.applyCuts();
     const others = this.memberIds.filter((other) => other !== id && this.record(other).proc !== undefined);
     await this.startMember(id);
     // The newcomer must follow the current leader before anyone restarts: a restarted member counts it as a
     // voter, and Apache ZooKeeper's election only lets a member join a running leader when a quorum of its own
-    // view already follows that leader.
+    // view already follows that leader. For reconfig, the leader only commits once the newcomer is synced.
     await this.waitServing(id, 'the new member to serve');
-    await this.rollingRestart(others);
+    if (throughReconfig) await this.reconfigure(this.memberIds, others);
+    else await this.rollingRestart(others);
     return this.stateOf(m);
   }
 
-  /** Stops a member, drops it from every zoo.cfg and rolling-restarts the others; its files stay on disk. */
+  /**
+   * Removes a member: a Paddock ensemble first commits the smaller membership through `reconfig` (sent through
+   * another member), then the member stops; otherwise it stops, leaves every zoo.cfg, and the others restart one at a
+   * time. Its files stay on disk.
+   */
   async removeMember(id: number): Promise<void> {
     const m = this.record(id);
     const voters = [...this.members.values()].filter((x) => x.layout.role === 'participant');
     if (m.layout.role === 'participant' && voters.length === 1) throw new ClusterError('cannot remove the last voter');
+    const throughReconfig = this.usesReconfig() && this.members.size > 2;
+    const others = this.memberIds.filter((other) => other !== id && this.record(other).proc !== undefined);
+    if (throughReconfig && this.started) {
+      await this.reconfigure(
+        this.memberIds.filter((other) => other !== id),
+        others,
+      );
+    }
     await this.stopMember(id);
     for (const [key, link] of this.links) {
       if (link.layout.from !== id && link.layout.to !== id) continue;
@@ -368,11 +476,65 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       this.links.delete(key);
       this.manualCuts.delete(key);
     }
+    const router = this.ingress.get(id);
+    this.ingress.delete(id);
+    await router?.quorum.close();
+    await router?.election.close();
     this.members.delete(id);
     this.emit('removed', { id });
     this.writeFiles();
-    const others = this.memberIds.filter((other) => this.record(other).proc !== undefined);
-    if (this.started) await this.rollingRestart(others);
+    if (!this.started) return;
+    if (!throughReconfig) await this.rollingRestart(others);
+    else {
+      // Removing the leader makes it step down; wait for the rest to elect one again.
+      await this.waitFor((members) => members.some((s) => s.mode === 'leader'), SERVE_TIMEOUT_MS, 'a leader after the removal');
+    }
+  }
+
+  /** Reconfig needs a running ensemble of Paddock members (a standalone server answers it with Unimplemented). */
+  private usesReconfig(): boolean {
+    return this.superPassword !== undefined && this.members.size > 1;
+  }
+
+  /**
+   * Commits `memberIds` (every one at its ingress routers) as the new membership through one of `via`, and waits
+   * until each of them shows that version in /zookeeper/config.
+   */
+  private async reconfigure(memberIds: number[], via: number[]): Promise<void> {
+    const members = memberIds.map((id) => {
+      const layout = this.record(id).layout;
+      if (layout.ingress === undefined) throw new ClusterError(`member ${id} has no ingress ports; it cannot take part in a reconfig`);
+      return { id, role: layout.role, client: layout.ports.client, ingress: layout.ingress };
+    });
+    const hosts = via.map((id) => `${LOOPBACK}:${this.record(id).layout.ports.client}`).join(',');
+    if (hosts === '') throw new ClusterError('no running member to send the reconfig through');
+    let version: bigint;
+    const client = await ZkClient.connect(hosts, { connectTimeoutMs: RECONFIG_TIMEOUT_MS });
+    try {
+      await client.addAuth('digest', `super:${this.superPassword ?? ''}`);
+      const reply = await client.reconfig({ newMembers: sharedMembershipText(members) });
+      version = reply.stat.mzxid;
+    } catch (error) {
+      throw new ClusterError(`reconfig failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+    const wanted = `version=${version.toString(16)}`;
+    const deadline = Date.now() + RECONFIG_TIMEOUT_MS;
+    for (const id of memberIds.filter((x) => this.record(x).proc !== undefined)) {
+      const hostPort = `${LOOPBACK}:${this.record(id).layout.ports.client}`;
+      for (;;) {
+        const text = await configText(hostPort).catch(() => '');
+        if (text.endsWith(wanted)) break;
+        if (Date.now() > deadline) throw new ClusterError(`member ${id} did not take configuration ${version.toString(16)} in time`);
+        await sleep(200);
+      }
+    }
+  }
+
+  /** The current membership text of a member (/zookeeper/config after a sync). */
+  async configOf(id: number): Promise<string> {
+    return configText(`${LOOPBACK}:${this.record(id).layout.ports.client}`);
   }
 
   private record(id: number): MemberRecord {
@@ -491,9 +653,28 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
 
   private async addLayout(id: number, role: MemberLayout['role']): Promise<MemberRecord> {
     const [client, admin, quorum, election] = (await this.ports.take(4)) as [number, number, number, number];
-    const dir = join(this.dir, String(id));
-    const record: MemberRecord = {
-      layout: { id, role, ports: { client, admin, quorum, election } },
+    const layout: MemberLayout = { id, role, ports: { client, admin, quorum, election } };
+    if (this.superPassword !== undefined) {
+      const [ingressQuorum, ingressElection] = (await this.ports.take(2)) as [number, number];
+      layout.ingress = { quorum: ingressQuorum, election: ingressElection };
+      this.addIngress(id, layout.ingress);
+    }
+    const record = this.newRecord(layout);
+    // Both directions to each existing member: the pair's proxies are allocated together, then patched so each
+    // election proxy tells the far end to dial back through the reverse proxy.
+    for (const other of this.members.values()) {
+      const [q1, e1, q2, e2] = (await this.ports.take(4)) as [number, number, number, number];
+      this.addLink({ from: id, to: other.layout.id, quorumProxyPort: q1, electionProxyPort: e1 }, other.layout.ports, e2);
+      this.addLink({ from: other.layout.id, to: id, quorumProxyPort: q2, electionProxyPort: e2 }, record.layout.ports, e1);
+    }
+    this.members.set(id, record);
+    return record;
+  }
+
+  private newRecord(layout: MemberLayout): MemberRecord {
+    const dir = join(this.dir, String(layout.id));
+    return {
+      layout,
       dir,
       dataDir: join(dir, 'data'),
       configPath: join(dir, 'zoo.cfg'),
@@ -507,15 +688,26 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       lastEmitted: '',
       warnedStandalone: false,
     };
-    // Both directions to each existing member: the pair's proxies are allocated together, then patched so each
-    // election proxy tells the far end to dial back through the reverse proxy.
-    for (const other of this.members.values()) {
-      const [q1, e1, q2, e2] = (await this.ports.take(4)) as [number, number, number, number];
-      this.addLink({ from: id, to: other.layout.id, quorumProxyPort: q1, electionProxyPort: e1 }, other.layout.ports, e2);
-      this.addLink({ from: other.layout.id, to: id, quorumProxyPort: q2, electionProxyPort: e2 }, record.layout.ports, e1);
+  }
+
+  /** Routers for the member's shared address: each connection goes to the link proxy of the sid that opened it. */
+  private addIngress(id: number, ports: { quorum: number; election: number }): void {
+    const route = (kind: 'quorumProxyPort' | 'electionProxyPort') => (sid: number) => this.links.get(linkKey(sid, id))?.layout[kind];
+    this.ingress.set(id, {
+      quorum: new IngressRouter({ listenPort: ports.quorum, kind: 'quorum', route: route('quorumProxyPort') }),
+      election: new IngressRouter({ listenPort: ports.election, kind: 'election', route: route('electionProxyPort') }),
+    });
+  }
+
+  private async startProxies(): Promise<void> {
+    for (const link of this.links.values()) {
+      await link.quorum.start();
+      await link.election.start();
     }
-    this.members.set(id, record);
-    return record;
+    for (const router of this.ingress.values()) {
+      await router.quorum.start();
+      await router.election.start();
+    }
   }
 
   private addLink(layout: LinkLayout, target: MemberLayout['ports'], reverseElectionPort: number): void {
@@ -539,17 +731,27 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     const layouts = [...this.members.values()].map((m) => m.layout);
     const links = [...this.links.values()].map((l) => l.layout);
     const voters = layouts.filter((l) => l.role === 'participant').length;
+    const reconfigKeys: ConfigSettings['extraConfig'] =
+      this.superPassword === undefined
+        ? {}
+        : { reconfigEnabled: true, 'DigestAuthenticationProvider.superDigest': superDigest(this.superPassword) };
     // With one voter Apache ZooKeeper would run standalone and leave observers nothing to follow.
-    const settings: ConfigSettings =
-      layouts.length > 1 && voters === 1
-        ? { ...this.settings, extraConfig: { standaloneEnabled: false, ...this.settings.extraConfig } }
-        : this.settings;
+    const standalone: ConfigSettings['extraConfig'] = layouts.length > 1 && voters === 1 ? { standaloneEnabled: false } : {};
+    const settings: ConfigSettings = { ...this.settings, extraConfig: { ...standalone, ...reconfigKeys, ...this.settings.extraConfig } };
     for (const m of this.members.values()) {
       this.writeMyid(m);
       writeFileSync(m.configPath, renderZooCfg(m.layout, m.dataDir, layouts, links, settings));
     }
-    const manifest = { engine: this.engineKind, connectString: this.connectString, members: layouts, links };
-    writeFileSync(join(this.dir, 'cluster.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const manifest: ClusterManifest = {
+      engine: this.engineKind,
+      ...(this.name !== undefined ? { name: this.name } : {}),
+      connectString: this.connectString,
+      members: layouts,
+      links,
+      settings: this.settings,
+      ...(this.superPassword !== undefined ? { superPassword: this.superPassword } : {}),
+    };
+    writeFileSync(join(this.dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
   }
 
   private async rollingRestart(ids: number[]): Promise<void> {

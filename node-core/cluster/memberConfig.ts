@@ -2,11 +2,14 @@
 // supervisor sits on every quorum and election connection; only its own server.N line names its real ports.
 import type { MemberPorts, MemberRole } from './types.js';
 import { LOOPBACK } from './portAllocator.js';
+import type { IngressPorts } from './sharedMembership.js';
 
 export interface MemberLayout {
   id: number;
   role: MemberRole;
   ports: MemberPorts;
+  /** Where the membership text of a reconfig lists the member (Paddock engine only); see sharedMembership.ts. */
+  ingress?: IngressPorts;
 }
 
 export interface LinkLayout {

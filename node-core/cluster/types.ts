@@ -128,6 +128,21 @@ export interface LocalClusterOptions {
   apache?: ApacheEngineOptions;
   /** Removes dir first (data included); otherwise existing data dirs are reused. */
   fresh?: boolean;
+  /** A label kept in cluster.json, so a cluster reopened later can be recognised. */
+  name?: string;
+  /**
+   * Paddock engine: run members with reconfigEnabled and a super digest only the supervisor knows, so addMember and
+   * removeMember go through `reconfig` instead of restarting everyone. True by default; ignored for Apache.
+   */
+  reconfig?: boolean;
+}
+
+/** How to run an existing cluster directory again (LocalCluster.open): the layout itself comes from cluster.json. */
+export interface ReopenOptions {
+  pollIntervalMs?: number;
+  node?: NodeRuntime;
+  paddock?: PaddockEngineOptions;
+  apache?: ApacheEngineOptions;
 }
 
 export interface StopOptions {

@@ -42,6 +42,13 @@ export type ZabAction =
   | { kind: 'leaderReceivedRequest'; from: number; data: Buffer }
   /** Leader: a learner's PING carried session touches (opaque bytes from its shell). */
   | { kind: 'learnerPing'; from: number; data: Buffer }
+  /**
+   * Leader: a learner's client re-attached a session there (REVALIDATE payload, opaque here); the shell records
+   * the new owner and answers with QuorumPeer.answerRevalidation.
+   */
+  | { kind: 'revalidateSession'; from: number; data: Buffer }
+  /** Learner: the leader answered a REVALIDATE (payload opaque here). */
+  | { kind: 'sessionRevalidated'; data: Buffer }
   /** The oldest outstanding sync request of this member is answered: everything before it is applied. */
   | { kind: 'syncDone' };
 

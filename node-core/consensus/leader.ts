@@ -249,6 +249,12 @@ export class Leader {
     else this.pendingSyncs.push({ zxid: this.lastProposed, from });
   }
 
+  /** The shell's answer to a learner's REVALIDATE; dropped when that learner has gone meanwhile. */
+  answerRevalidation(to: number, data: Buffer): void {
+    if (this.failure !== null || !this.handles.has(to)) return;
+    this.send(to, quorumPacket(T.REVALIDATE, -1n, data));
+  }
+
   /** Steps down: closes every learner link. */
   stop(): void {
     for (const sid of this.handles.keys()) this.ctx.emit({ kind: 'closeLink', peer: sid });
@@ -337,7 +343,10 @@ export class Leader {
         this.ctx.emit({ kind: 'leaderReceivedRequest', from: handle.sid, data: packet.data ?? Buffer.alloc(0) });
         return;
       case T.REVALIDATE:
-        return; // global sessions are the shell's business; nothing for consensus to check
+        // Session ownership is the shell's business; consensus only makes sure the learner is serving.
+        if (handle.phase !== 'broadcast' || this.phase !== 'broadcast') throw new Error('REVALIDATE before UPTODATE');
+        this.ctx.emit({ kind: 'revalidateSession', from: handle.sid, data: packet.data ?? Buffer.alloc(0) });
+        return;
       default:
         throw new Error(`unexpected ${quorumPacketTypeName(packet.type)} from a learner`);
     }

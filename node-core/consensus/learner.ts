@@ -281,6 +281,10 @@ export class Learner {
           this.pingPayload = null;
         }
         return;
+      case T.REVALIDATE:
+        if (this.phase !== 'broadcast') throw new Error('REVALIDATE before UPTODATE');
+        this.ctx.emit({ kind: 'sessionRevalidated', data: packet.data ?? Buffer.alloc(0) });
+        return;
       case T.SYNC:
         if (this.phase !== 'broadcast') throw new Error('SYNC before UPTODATE');
         this.ctx.emit({ kind: 'syncDone' });
@@ -402,6 +406,13 @@ export class Learner {
   forwardRequest(data: Buffer): boolean {
     if (this.phase !== 'broadcast') return false;
     this.send(quorumPacket(T.REQUEST, -1n, data));
+    return true;
+  }
+
+  /** Asks the leader to confirm a session a client re-attached here (REVALIDATE); false when not serving. */
+  revalidateSession(data: Buffer): boolean {
+    if (this.phase !== 'broadcast') return false;
+    this.send(quorumPacket(T.REVALIDATE, -1n, data));
     return true;
   }
 

@@ -24,6 +24,8 @@ export interface QuorumPeerConfig extends ZabTimings {
   minNotificationIntervalMs?: number;
   maxNotificationIntervalMs?: number;
   connectRetryMs?: number;
+  /** How many times a learner dials its leader before it gives up and looks for another (default 5). */
+  connectAttempts?: number;
   /** The configuration text sent with NEWLEADER (and, by the shell, with notifications). */
   configData?: Buffer;
   /**
@@ -245,6 +247,19 @@ export class QuorumPeer {
     return { accepted, actions: this.flush() };
   }
 
+  /** Learner only: asks the leader to confirm a session re-attached here. False when not serving. */
+  revalidateSession(data: Buffer): { accepted: boolean; actions: PeerAction[] } {
+    const learner = this.learner;
+    const accepted = learner !== null && learner.failure === null ? learner.revalidateSession(data) : false;
+    return { accepted, actions: this.flush() };
+  }
+
+  /** Leader only: answers a learner's REVALIDATE (the shell's `revalidateSession` action). */
+  answerRevalidation(to: number, data: Buffer): PeerAction[] {
+    this.leader?.answerRevalidation(to, data);
+    return this.flush();
+  }
+
   /** Leader only: answer a sync once all earlier proposals commit (`from` null: a client of the leader itself). */
   sync(from: number | null): PeerAction[] {
     this.leader?.sync(from);
@@ -276,7 +291,7 @@ export class QuorumPeer {
         leader.start(now);
       } else {
         this.setState(action.state === ServerState.OBSERVING || this.isObserver ? 'observing' : 'following', action.leader);
-        const learner = new Learner(this.ctx, action.leader, { observer: this.isObserver, connectRetryMs: this.config.connectRetryMs }, now);
+        const learner = new Learner(this.ctx, action.leader, { observer: this.isObserver, connectRetryMs: this.config.connectRetryMs, connectAttempts: this.config.connectAttempts }, now);
         this.role = learner;
         learner.start(now);
       }

@@ -1,4 +1,4 @@
-// What a learner sends its leader in a REQUEST packet and in PING replies. The request keeps ZooKeeper's
+// What a learner sends its leader in a REQUEST packet, in PING replies and in REVALIDATE (and the leader's answer). The request keeps ZooKeeper's
 // (sessionId, cxid, type, body) order; the connection's auth ids ride in front of the body because the consensus
 // core passes the packet's data, not its authinfo, to the leader's shell.
 import { JuteReader, JuteWriter } from '../../jute/index.js';
@@ -41,4 +41,24 @@ export function decodeSessionTouches(data: Buffer): bigint[] {
     reader.readInt();
   }
   return ids;
+}
+
+/** REVALIDATE from a learner: the session a client re-attached there, and the timeout it asked for. */
+export function encodeRevalidation(sessionId: bigint, timeout: number): Buffer {
+  return new JuteWriter(12).writeLong(sessionId).writeInt(timeout).toBuffer();
+}
+
+export function decodeRevalidation(data: Buffer): { sessionId: bigint; timeout: number } {
+  const reader = new JuteReader(data);
+  return { sessionId: reader.readLong(), timeout: reader.readInt() };
+}
+
+/** The leader's REVALIDATE answer: whether the session is still alive (it now belongs to the asking learner). */
+export function encodeRevalidationAnswer(sessionId: bigint, valid: boolean): Buffer {
+  return new JuteWriter(9).writeLong(sessionId).writeBool(valid).toBuffer();
+}
+
+export function decodeRevalidationAnswer(data: Buffer): { sessionId: bigint; valid: boolean } {
+  const reader = new JuteReader(data);
+  return { sessionId: reader.readLong(), valid: reader.readBool() };
 }

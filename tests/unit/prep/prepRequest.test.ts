@@ -498,6 +498,17 @@ describe('sessions', () => {
     expect(errOf(h.prepare(createReq('/t', { sessionId: 42n, flags: 5 })))).toBe(E.badArguments);
   });
 
+  it("a session owned by another member is SessionMoved, an error txn as ZooKeeper logs it (the owner is the request's)", () => {
+    const h = harness({ checkSession: (_id, owner) => (owner === 2 ? E.sessionMoved : 0) });
+    const moved = h.prepare({ ...setDataReq('/'), owner: 2 });
+    expect(moved.header.type).toBe(OpCode.error);
+    expect(moved.txn).toEqual({ type: OpCode.error, err: E.sessionMoved });
+    expect(errOf(h.prepare({ ...createReq('/m'), owner: 3 }))).toBe(0);
+    const multi = h.prepare({ ...multiReq([{ type: OpCode.check, request: { path: '/', version: -1 } }]), owner: 2 });
+    expect(multi.txn).toMatchObject({ type: OpCode.multi });
+    expect(JSON.stringify(multi.txn, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toContain(String(E.sessionMoved));
+  });
+
   it('reconfig is ReconfigDisabled', () => {
     const h = harness();
     const body = { joiningServers: null, leavingServers: null, newMembers: 'server.2=x', curConfigId: -1n };
