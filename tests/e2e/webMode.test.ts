@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'paddock-e2e-ui-'));
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  child = spawn(process.execPath, ['bin/paddock.mjs', 'ui', '--no-cluster', '--profiles', join(dir, 'profiles.json')], {
+  child = spawn(process.execPath, ['bin/paddock.mjs', 'ui', '--no-cluster', '--profiles', join(dir, 'profiles.json'), '--clusters', join(dir, 'clusters')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
