@@ -1,8 +1,14 @@
 // Hands out TCP ports on 127.0.0.1 for cluster members and link proxies: consecutive from a base port (skipping
-// busy ones) when the user wants predictable ports, otherwise ports the kernel picks as free.
+// busy ones) when the user wants predictable ports, otherwise random free ports below the kernel's ephemeral range.
+// Ports the kernel picks (bind to 0) come from the range outgoing connections use for their local ports, so a
+// member restarted later could find its port taken by some client's connection; below it, that cannot happen.
 import { createServer } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
+
+/** Below Linux's default ephemeral range (32768-60999) and macOS/Windows' (49152-65535), above common services. */
+const randomPortLow = 15_000;
+const randomPortHigh = 32_768;
 
 function tryBind(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -19,7 +25,7 @@ function tryBind(port: number): Promise<number | undefined> {
 
 export class PortAllocator {
   private cursor: number | undefined;
-  // Ephemeral ports are released right after probing, so remember them: the kernel may offer one again.
+  // Ports are released right after probing, so remember them: a later probe could find one free again.
   private readonly given = new Set<number>();
 
   constructor(basePort?: number) {
@@ -37,7 +43,8 @@ export class PortAllocator {
         const candidate = this.cursor++;
         port = this.given.has(candidate) ? undefined : await tryBind(candidate);
       } else {
-        port = await tryBind(0);
+        const candidate = randomPortLow + Math.floor(Math.random() * (randomPortHigh - randomPortLow));
+        port = this.given.has(candidate) ? undefined : await tryBind(candidate);
       }
       if (port !== undefined && !this.given.has(port)) {
         this.given.add(port);

@@ -168,6 +168,8 @@ def lock(client_a, client_b):
         state["order"].append("alpha:released")
     lock_a.release()
     b_thread.join(WAIT_S)
+    # beta released through another member; a read on this member may lag until it syncs (ZooKeeper's contract)
+    client_a.sync(path)
     return {
         "nonBlockingWhileHeld": try_b,
         "contendersWhileHeld": contenders,

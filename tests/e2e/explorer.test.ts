@@ -81,7 +81,11 @@ describe('the explorer against Paddock', () => {
     await page.locator('.n-base-select-option', { hasText: /^ephemeral$/ }).click();
     await form.getByTestId('create-submit').click();
     await treeRow(ws, '/e2e/session-bound').getByTestId('badge-ephemeral').waitFor();
-    await expect(ws.getByTestId('stat-ephemeralOwner').textContent()).resolves.toContain('this connection');
+    // The panel switches to the new node after the create returns; wait for it rather than read it once.
+    await until(
+      async () => ((await ws.getByTestId('stat-ephemeralOwner').textContent()) ?? '').includes('this connection'),
+      'the ephemeral owner to show this connection',
+    );
     await screenshot(page, 'explorer-light');
 
     await goTo(ws, '/e2e');

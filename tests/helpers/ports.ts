@@ -1,35 +1,14 @@
-// Free TCP ports on 127.0.0.1 for test servers, found by letting the kernel pick (bind to port 0).
-import { createServer, type Server } from 'node:net';
+// Free TCP ports on 127.0.0.1 for test servers: the supervisor's allocator (random free ports below the kernel's
+// ephemeral range, never handed out twice in this process), so a server restarted by a test cannot find its port
+// taken as the local port of some client connection.
+import { PortAllocator } from '../../node-core/cluster/portAllocator.js';
 
-function listenOnEphemeral(): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve(server));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
+const allocator = new PortAllocator();
 
 export async function freePort(): Promise<number> {
-  const [port] = await freePorts(1);
-  return port!;
+  return allocator.next();
 }
 
-/** Holds all n sockets open at once so the kernel cannot hand out the same port twice within one call. */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < n; i++) servers.push(await listenOnEphemeral());
-    return servers.map((s) => {
-      const address = s.address();
-      if (address === null || typeof address === 'string') throw new Error('listener has no TCP address');
-      return address.port;
-    });
-  } finally {
-    await Promise.all(servers.map(close));
-  }
+  return allocator.take(n);
 }

@@ -164,7 +164,8 @@ describe('parseBenchArgs', () => {
     expect(options.quick).toBe(true);
     expect(options.recoveryZnodes).toEqual([100_000]);
     expect(options.reps).toBeGreaterThanOrEqual(3);
-    expect(options.topologies).toEqual([1]);
+    // Quick runs measure a 3-node ensemble too (getData, setData and create on it).
+    expect(options.topologies).toEqual([1, 3]);
   });
 
   it('adds an ensemble topology and filters workloads', () => {
