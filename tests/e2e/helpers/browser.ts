@@ -27,7 +27,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
     context,
     async newPage() {
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      // Generous for a 2-core CI machine running other test files beside the browser; a hang still fails.
+      page.setDefaultTimeout(30_000);
       return page;
     },
     async close() {
