@@ -35,6 +35,7 @@ import { addAuthIds, authenticate } from '../tree/acl.js';
 import { WatchManager } from '../watch/watchManager.js';
 import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
+import { listenTcp } from './listenTcp.js';
 import type { ServerIntrospectionView } from './serverIntrospection.js';
 
 /** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
@@ -178,13 +179,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
     server.on(event, (socket: net.Socket) => this.accept(socket));
     server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, address, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
+    return listenTcp(server, address, port).then(() => server);
   }
 
   /** Opens the doors: sessions start expiring, requests are answered. */

@@ -2,6 +2,7 @@
 // first, then 4-byte-length-framed notifications. Only the link initiated by the higher sid survives, so two
 // members that dial each other at once end up with exactly one connection.
 import * as net from 'node:net';
+import { listenTcp } from '../listenTcp.js';
 import { FrameDecoder } from '../../jute/index.js';
 import {
   decodeElectionGreeting,
@@ -45,13 +46,7 @@ export class ElectionLinks {
   async start(): Promise<void> {
     const server = net.createServer((socket) => this.accept(socket));
     server.on('error', (error) => this.options.logger.warn(`election listener: ${error.message}`));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.listen.port, this.options.listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenTcp(server, this.options.listen.host, this.options.listen.port);
     this.server = server;
   }
 

@@ -1,6 +1,7 @@
 // The quorum port's links: every member listens for learners (a member that is not leading refuses them through
 // its consensus core), and a learner dials its leader. Packets to a link still being dialled queue behind it.
 import * as net from 'node:net';
+import { listenTcp } from '../listenTcp.js';
 import { encodeQuorumPacket, decodeLearnerInfo, QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
 import type { Logger } from '../../log/logger.js';
 import { QuorumPacketStream } from './quorumPacketStream.js';
@@ -35,13 +36,7 @@ export class QuorumLinks {
   async start(): Promise<void> {
     const server = net.createServer((socket) => this.accept(socket));
     server.on('error', (error) => this.options.logger.warn(`quorum listener: ${error.message}`));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.listen.port, this.options.listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenTcp(server, this.options.listen.host, this.options.listen.port);
     this.server = server;
   }
 
