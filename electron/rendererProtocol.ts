@@ -4,21 +4,9 @@ import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { desktopContentSecurityPolicy } from './contentSecurityPolicy.js';
+import { contentTypes } from '../node-core/api/contentTypes.js';
 import { appHost, appScheme } from './windowPolicy.js';
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 /** Must run before the app is ready: a standard, secure scheme gets an origin, relative URLs and secure-context APIs. */
 export function registerAppScheme(): void {

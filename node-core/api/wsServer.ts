@@ -1,5 +1,6 @@
 // The admin API over WebSocket on the loopback interface, guarded by a random per-run token (in the URL's query
 // or as the first message), plus the renderer's static files for web mode served under a strict CSP.
+import { contentTypes } from './contentTypes.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -58,21 +59,6 @@ export function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
