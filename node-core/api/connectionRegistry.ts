@@ -40,6 +40,8 @@ async function readTlsFile(path: string | undefined, what: string): Promise<Buff
   }
 }
 
+const guiMaxBuffer = 64 * 1024 * 1024;
+
 async function clientOptions(profile: StoredProfile, connectTimeoutMs: number, logger: Logger): Promise<ZkClientOptions> {
   let tls: ZkTlsOptions | undefined;
   if (profile.tls !== undefined) {
@@ -54,6 +56,9 @@ async function clientOptions(profile: StoredProfile, connectTimeoutMs: number, l
     sessionTimeout: profile.sessionTimeoutMs ?? 30_000,
     connectTimeoutMs: Math.min(connectTimeoutMs, 5_000),
     maxRetryDelayMs: 2_000,
+    // The GUI lists big nodes: 100,000 children with 10-character names is already a 1.4 MB reply, over
+    // ZooKeeper's default jute.maxbuffer of 1 MiB that clients enforce on what they receive. Servers send it anyway.
+    maxBuffer: guiMaxBuffer,
     logger,
     ...(tls !== undefined ? { tls } : {}),
   };

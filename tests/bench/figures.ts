@@ -66,6 +66,20 @@ export function recoveryFigure(znodes: number): FigureDef {
   };
 }
 
+/** The GUI (web mode in Chromium) browsing a node with `children` children on each server. */
+export function guiFigures(children: number): FigureDef[] {
+  const what = `GUI, node with ${children.toLocaleString('en-US')} children`;
+  const scroll = `${what}: frame time scrolling through the list`;
+  return [
+    { id: 'gui.countShown', label: `${what}: go-to-path to its child count shown`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'gui.firstRows', label: `${what}: expand click to first child rows shown`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'gui.scroll.p50', label: `${scroll} p50`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'gui.scroll.p99', label: `${scroll} p99`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'gui.scroll.max', label: `${scroll} max`, unit: 'ms', better: 'lower', table: 'main' },
+    { id: 'gui.scroll.settle', label: `${what}: last scroll step to its rows shown`, unit: 'ms', better: 'lower', table: 'main' },
+  ];
+}
+
 export interface FigureResult {
   spread: Spread;
   /** Error replies summed over the runs (should be 0). */

@@ -25,15 +25,24 @@ export interface BenchOptions {
   throughputInFlight: number;
   loadWorkers: number;
   keyCount: number;
+  /** The GUI phase: web mode in Chromium browsing a node with `guiChildren` children on each standalone server. */
+  gui: boolean;
+  guiChildren: number;
+  /** One unmeasured pass per server before the measured runs (a quick run skips it to stay under 5 minutes). */
+  guiWarmup: boolean;
+  /** Steps of the scripted scroll from the top to the end of that node's children. */
+  guiScrollSteps: number;
 }
 
 export const usage = `Usage: npm run bench -- [options]
   --quick              short runs; on the ensemble only getData, setData and create 100 B 8×32; 100,000-znode
-                       recovery only (under 5 minutes)
+                       recovery only; the GUI on 20,000 children without a warm-up pass (under 5 minutes)
   --profile            run Paddock with --cpu-prof; profiles and a top-functions summary in bench/results/profiles/
   --ensemble N         ensemble size for the ensemble column and the failover figures (default 3)
   --no-ensemble        standalone only (no ensemble column, no failover)
-  --only a,b           only these workloads (${workloadNames.join(', ')})
+  --only a,b           only these workloads (${workloadNames.join(', ')}) and, if named, gui (the GUI phase)
+  --no-gui             skip the GUI phase (headless Chromium browsing a node with 100,000 children)
+  --gui-children N     children of the node the GUI browses (default 100,000, quick 20,000; at most 100,000)
   --no-recovery        skip the memory and recovery measurements
   --kills N            leader kills for the failover figures (default 3; 0 skips failover)
   --no-failover        same as --kills 0
@@ -50,6 +59,9 @@ const quickEnsembleRuns: WorkloadRun[] = [
   { workload: 'setData', shapes: ['latency', 'throughput'] },
   { workload: 'create-100', shapes: ['throughput'] },
 ];
+
+/** The name --only takes for the GUI phase beside the workload names. */
+export const GUI_PHASE = 'gui';
 
 export class UsageError extends Error {}
 
@@ -69,6 +81,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let ensembleSize: number | undefined = DEFAULT_ENSEMBLE;
   let failoverKills = 3;
   let workloads: WorkloadName[] = [...workloadNames];
+  let gui = true;
+  let guiChildren: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
@@ -102,11 +116,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--only': {
         const names = (argv[++i] ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((n) => !isWorkloadName(n));
+        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE);
         if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
+          throw new UsageError(`--only takes ${GUI_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
         }
         workloads = workloadNames.filter((n) => names.includes(n));
+        gui = gui && names.includes(GUI_PHASE);
+        break;
+      }
+      case '--no-gui':
+        gui = false;
+        break;
+      case '--gui-children': {
+        const n = positiveInt(arg, argv[++i]);
+        // beyond this the listing's reply outgrows the GUI client's 1 MiB frame limit (jute.maxbuffer)
+        if (n > 100_000) throw new UsageError('--gui-children is at most 100000');
+        guiChildren = n;
         break;
       }
       case '--reps':
@@ -151,5 +176,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     throughputInFlight: 32,
     loadWorkers: 2,
     keyCount: 1_000,
+    gui,
+    // Creating and listing 100,000 children twice more would push a quick run past 5 minutes.
+    guiChildren: guiChildren ?? (quick ? 20_000 : 100_000),
+    guiWarmup: !quick,
+    guiScrollSteps: 20,
   };
 }

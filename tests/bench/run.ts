@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot } from './benchServer.js';
 import { measureFailover } from './failoverPhase.js';
 import { FigureStore } from './figures.js';
+import { measureGui } from './guiPhase.js';
 import { parseBenchArgs, usage, UsageError, type BenchOptions } from './options.js';
 import { renderProfileSummary, summarizeProfileFile } from './profileSummary.js';
 import { measureMemoryAndRecovery } from './recoveryPhase.js';
@@ -74,6 +75,9 @@ function gatherMeta(stamp: string, options: BenchOptions, root: string, wallSeco
       zooCfg: 'tickTime=2000 initLimit=5 syncLimit=2 forceSync=yes 4lw.commands.whitelist=*',
       apacheJvm: '-Xmx2g, default GC',
       profile: options.profile,
+      guiChildren: options.gui ? options.guiChildren : 0,
+      guiScrollSteps: options.guiScrollSteps,
+      guiWarmup: options.guiWarmup,
     },
     wallSeconds,
   };
@@ -112,6 +116,19 @@ function standingNotes(options: BenchOptions): string[] {
     'Memory is the server process RSS from /proc; a JVM\'s RSS follows its heap growth (up to -Xmx2g), not only live data.',
     'Recovery: after a clean stop (SIGTERM), time from spawning the server process until a getData is answered.',
   );
+  if (options.gui) {
+    const warmup = options.guiWarmup ? 'after one unmeasured pass per server' : '(no warm-up pass in a quick run)';
+    notes.push(
+      `GUI: \`paddock ui --no-cluster\` (web mode, its own process) in headless Chromium (1440×900), one profile per ` +
+        `standalone server, browsing a node with ${options.guiChildren.toLocaleString('en-US')} empty children ` +
+        "(6-character names, so the listing fits the client's 1 MiB jute.maxbuffer). Each run opens a fresh page and " +
+        `connection ${warmup}. Times are taken in the page from the action (Enter in go-to-path; a click on the ` +
+        'expand caret) to the animation frame that shows the result. Frame time is the gap between ' +
+        `requestAnimationFrame callbacks while scrollTop jumps from the top to the end in ${options.guiScrollSteps} ` +
+        'steps 100 ms apart (a scrollbar drag) and until the last rows are shown; headless Chromium aligns frames ' +
+        'to 16.7 ms, so frame times come in multiples of it.',
+    );
+  }
   return notes;
 }
 
@@ -155,9 +172,20 @@ export async function main(argv: string[]): Promise<number> {
   const ensembleSize = ensembleSizeOf(options);
   if (ensembleSize !== undefined && options.failoverKills > 0) await measureFailover(ensembleSize, options, store, progress);
   if (options.recovery) await measureMemoryAndRecovery(options, store, progress, profileDir);
+  // A GUI that cannot run (no Chromium, no renderer build) costs its figures, not the server figures measured above.
+  let guiFailure: string | undefined;
+  if (options.gui) {
+    try {
+      await measureGui(options, store, progress);
+    } catch (error) {
+      guiFailure = error instanceof Error ? error.message : String(error);
+      progress(`gui phase failed: ${guiFailure}`);
+    }
+  }
 
   const meta = gatherMeta(stamp, options, root, Math.round((performance.now() - began) / 1000));
   const notes = standingNotes(options);
+  if (guiFailure !== undefined) notes.push(`⚠ The GUI phase failed, so its figures are missing or partial: ${guiFailure}`);
   const markdown = renderMarkdown(store, meta, options.topologies, notes, {
     names: options.workloads,
     labelOf: (w) => (isWorkloadName(w) ? workloadLabels[w] : w),
@@ -169,7 +197,9 @@ export async function main(argv: string[]): Promise<number> {
     options.recovery &&
     options.workloads.length === workloadNames.length &&
     ensembleSize !== undefined &&
-    options.failoverKills > 0;
+    options.failoverKills > 0 &&
+    options.gui &&
+    guiFailure === undefined;
   if (complete) writeFileSync(join(resultsDir, 'latest.md'), markdown);
   writeFileSync(join(resultsDir, `${stamp}.json`), renderJson(store, meta, options.topologies, notes));
   const saved = complete ? 'bench/results/latest.md and ' : '';

@@ -64,6 +64,7 @@ export class ElectionLinks {
     frame.writeInt32BE(body.length);
     const bytes = Buffer.concat([frame, body]);
     const link = this.links.get(to);
+    this.options.logger.debug(`notification to ${to} (${link && !link.destroyed ? 'sent' : 'queued'}): state ${message.state} leader ${message.leader} zxid 0x${message.zxid.toString(16)} round ${message.electionEpoch}`);
     if (link && !link.destroyed) {
       link.write(bytes);
       return;
@@ -145,7 +146,11 @@ export class ElectionLinks {
     const decoder = new FrameDecoder(maxNotificationBytes);
     const receive = (chunk: Buffer) => {
       try {
-        for (const frame of decoder.push(chunk)) this.options.onNotification(sid, decodeNotification(frame));
+        for (const frame of decoder.push(chunk)) {
+          const message = decodeNotification(frame);
+          this.options.logger.debug(`notification from ${sid}: state ${message.state} leader ${message.leader} zxid 0x${message.zxid.toString(16)} round ${message.electionEpoch}`);
+          this.options.onNotification(sid, message);
+        }
       } catch (error) {
         this.options.logger.warn(`bad notification from ${sid}: ${error instanceof Error ? error.message : String(error)}`);
         socket.destroy();
