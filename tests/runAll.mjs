@@ -13,7 +13,10 @@ let exitCode = result.status ?? 1;
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   const passed = summary.numPassedTests ?? 0;
-  const failed = (summary.numFailedTests ?? 0) + (summary.numFailedTestSuites ?? 0);
+  // Failed suites include every describe block around a failed test; they add to the count only when no test
+  // failed (a file that could not even load), so the line never hides a failure and never double-counts one.
+  const failedTests = summary.numFailedTests ?? 0;
+  const failed = failedTests > 0 ? failedTests : (summary.numFailedTestSuites ?? 0);
   const skipped = (summary.numPendingTests ?? 0) + (summary.numTodoTests ?? 0);
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   if (passed === 0) exitCode = exitCode || 1;
