@@ -1,6 +1,7 @@
 // The admin API over WebSocket on the loopback interface, guarded by a random per-run token (in the URL's query
 // or as the first message), plus the renderer's static files for web mode served under a strict CSP.
 import { contentTypes } from './contentTypes.js';
+import { listenTcp } from '../server/listenTcp.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -223,13 +224,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     ws.on('error', (err) => log.debug(`api socket error: ${err.message}`));
   };
 
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolveListen();
-    });
-  });
+  await listenTcp(http, host, options.port ?? 0);
   port = (http.address() as AddressInfo).port;
   const urlHost = host === '::1' ? '[::1]' : host;
 

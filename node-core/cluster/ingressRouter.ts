@@ -3,6 +3,7 @@
 // and isolation keep working per link although every member dials the same address.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { LOOPBACK } from './portAllocator.js';
+import { listenTcp } from '../server/listenTcp.js';
 
 export type IngressKind = 'quorum' | 'election';
 
@@ -51,13 +52,7 @@ export class IngressRouter {
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: LOOPBACK, port: this.options.listenPort }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenTcp(server, LOOPBACK, this.options.listenPort);
     server.on('error', () => undefined);
     this.server = server;
   }

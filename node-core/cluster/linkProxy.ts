@@ -4,6 +4,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { rewriteInitialMessage } from './electionHandshake.js';
 import { LOOPBACK } from './portAllocator.js';
+import { listenTcp } from '../server/listenTcp.js';
 
 export interface LinkProxyOptions {
   listenPort: number;
@@ -43,13 +44,7 @@ export class LinkProxy {
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: LOOPBACK, port: this.options.listenPort }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenTcp(server, LOOPBACK, this.options.listenPort);
     server.on('error', () => undefined);
     this.server = server;
   }

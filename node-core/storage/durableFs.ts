@@ -81,3 +81,23 @@ export async function atomicWriteFile(file: string, data: Uint8Array): Promise<v
   await fs.rename(tmp, file);
   await fsyncDir(path.dirname(file));
 }
+
+/**
+ * Files in `dir` whose names `parse` turns into a zxid (log.<hex>, snapshot.<hex>), oldest first; a missing
+ * directory has none.
+ */
+export async function listZxidFiles(dir: string, parse: (name: string) => bigint | undefined): Promise<{ name: string; zxid: bigint }[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const files: { name: string; zxid: bigint }[] = [];
+  for (const name of names) {
+    const zxid = parse(name);
+    if (zxid !== undefined) files.push({ name, zxid });
+  }
+  return files.sort((x, y) => (x.zxid < y.zxid ? -1 : x.zxid > y.zxid ? 1 : 0));
+}

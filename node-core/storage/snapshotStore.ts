@@ -10,7 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { adler32 } from './adler32.js';
-import { fsyncDir, isNotFound, readFully, writeFully } from './durableFs.js';
+import { fsyncDir, isNotFound, listZxidFiles, readFully, writeFully } from './durableFs.js';
 
 export const SNAP_MAGIC = 0x5a4b534e; // "ZKSN"
 export const SNAP_VERSION = 2;
@@ -46,19 +46,7 @@ export function parseSnapshotFileName(name: string): bigint | undefined {
 
 /** Snapshot files in a directory, newest first. */
 export async function listSnapshotFiles(dir: string): Promise<{ name: string; zxid: bigint }[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
-  const files: { name: string; zxid: bigint }[] = [];
-  for (const name of names) {
-    const zxid = parseSnapshotFileName(name);
-    if (zxid !== undefined) files.push({ name, zxid });
-  }
-  return files.sort((x, y) => (x.zxid > y.zxid ? -1 : x.zxid < y.zxid ? 1 : 0));
+  return (await listZxidFiles(dir, parseSnapshotFileName)).reverse();
 }
 
 /**

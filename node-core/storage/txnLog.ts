@@ -15,7 +15,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { adler32 } from './adler32.js';
-import { fsyncDir, isNotFound, readFully, writeFully } from './durableFs.js';
+import { fsyncDir, isNotFound, listZxidFiles, readFully, writeFully } from './durableFs.js';
 
 export const TXNLOG_MAGIC = 0x5a4b4c47; // "ZKLG"
 export const TXNLOG_VERSION = 2;
@@ -89,19 +89,8 @@ export function hexZxid(zxid: bigint): string {
 
 /** Log files in a directory, oldest first. */
 export async function listLogFiles(dir: string): Promise<{ name: string; startZxid: bigint }[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
-  const files: { name: string; startZxid: bigint }[] = [];
-  for (const name of names) {
-    const startZxid = parseLogFileName(name);
-    if (startZxid !== undefined) files.push({ name, startZxid });
-  }
-  return files.sort((x, y) => (x.startZxid < y.startZxid ? -1 : x.startZxid > y.startZxid ? 1 : 0));
+  const files = await listZxidFiles(dir, parseLogFileName);
+  return files.map(({ name, zxid }) => ({ name, startZxid: zxid }));
 }
 
 function describe(err: unknown): string {
