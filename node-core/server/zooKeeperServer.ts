@@ -9,7 +9,6 @@ import {
   KeeperState,
   OpCode,
   WatcherType,
-  opCodeName,
   type AddWatchRequest,
   type AuthPacket,
   type ConnectRequest,
@@ -634,9 +633,5 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.logger.error(`Stopping: ${error.message}`);
     for (const connection of this.connections.values()) connection.close();
     this.stopServing();
-  }
-
-  describeOperation(type: number): string {
-    return opCodeName(type);
   }
 }
