@@ -106,7 +106,16 @@ describe.each(compatTargets())('SessionMoved on a 3-node %s ensemble', (kind) =>
   it.each(cases)('a write on the old connection after a move from the %s to a %s is refused and not applied', async (from, to) => {
     const a = roles.get(from)![0]!;
     const b = roles.get(to)!.find((m) => m !== a)!;
-    const outcome = await moveAndWriteThroughOldConnection(a, b, `/moved-${from}-${to}`);
+    let outcome: Observation;
+    try {
+      outcome = await moveAndWriteThroughOldConnection(a, b, `/moved-${from}-${to}`);
+    } catch (error) {
+      // Apache 3.8 now and then drops the re-attached (new) connection in this dance; that is the reference being
+      // flaky, not an outcome to compare, so the case is tried again once on a fresh session. Paddock gets no retry.
+      if (kind !== 'apache' || !(error instanceof ConnectionLossError)) throw error;
+      console.log(`[sessionMoved] apache ${from}->${to}: new connection lost (${error.message}); trying once more`);
+      outcome = await moveAndWriteThroughOldConnection(a, b, `/moved-${from}-${to}-again`);
+    }
     observed.set(`${kind} ${from}->${to}`, outcome);
     console.log(`[sessionMoved] ${kind} ${from}->${to}: ${JSON.stringify(outcome)}`);
     // ZooKeeper 3.8: member A keeps the old connection until it is written to, then closes it without a reply.
@@ -115,7 +124,8 @@ describe.each(compatTargets())('SessionMoved on a 3-node %s ensemble', (kind) =>
 });
 
 describe('SessionMoved, Apache ZooKeeper and Paddock alike', () => {
-  it.runIf(compatTargets().length === 2)('every case has the same outcome on both', () => {
+  // Registered only when both targets run, so a single-target run shows no skipped test.
+  if (compatTargets().length === 2) it('every case has the same outcome on both', () => {
     for (const [from, to] of cases) {
       expect(observed.get(`paddock ${from}->${to}`)).toEqual(observed.get(`apache ${from}->${to}`));
     }
