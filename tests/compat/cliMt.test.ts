@@ -30,13 +30,17 @@ const SCRIPT = [
  * HashSet order.
  */
 function normalise(command: string, output: string): string[] {
-  const lines = output
+  let lines = output
     .split('\n')
     .filter((line) => line !== '')
     .filter((line) => !/^time = \d+ msec$/.test(line) && !line.startsWith('Got a new session id: '))
     .map((line) =>
       line.replace(/^\t(ctime|mtime) ?= ?.*$/, '\t$1 = <time>').replace(/^\t(czxid|mzxid)=[0-9a-f]+$/, '\t$1=<zxid>'),
     );
+  // cli_mt prints session events from its watcher thread, racing the main thread's lines: their place says
+  // nothing about the server, so they are moved to the front (their number and text are still compared).
+  const sessionEvents = lines.filter((line) => line.startsWith('Watcher SESSION_EVENT'));
+  lines = [...sessionEvents, ...lines.filter((line) => !line.startsWith('Watcher SESSION_EVENT'))];
   if (!command.startsWith('ls')) return lines;
   const isChild = (line: string) => /^\t[^=\s]+$/.test(line);
   const children = lines.filter(isChild).sort();
