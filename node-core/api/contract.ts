@@ -503,9 +503,19 @@ export const writeMethods: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
 
 export type ZnodeChangeType = 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
 
+export interface ZnodeChange {
+  type: ZnodeChangeType;
+  path: string;
+}
+
 export interface ApiEvents {
   'connection.state': { connectionId: string; state: ConnectionState; server?: string };
-  'znode.changed': { subscriptionId: string; connectionId: string; type: ZnodeChangeType; path: string };
+  /**
+   * The changes one subscription saw, in the order ZooKeeper sent them. They travel in batches (one message per
+   * subscription at most every few tens of milliseconds), so a burst of 50,000 writes is a few dozen messages for
+   * the GUI, not 50,000.
+   */
+  'znode.changed': { subscriptionId: string; connectionId: string; changes: ZnodeChange[] };
   /** A subscription stopped by itself (its connection closed or expired). */
   'watch.ended': { subscriptionId: string; connectionId: string; reason: string };
   'cluster.memberState': { clusterId: string; member: ClusterMemberInfo };

@@ -1,13 +1,14 @@
 // Znode change subscriptions: one persistent recursive watch per subscription on ZooKeeper 3.6+, or, on older
 // servers (addWatch answered with Unimplemented), a tree of one-shot data and child watches re-armed as they fire.
-// Events go only to the peer that subscribed; subscriptions end with their connection or their peer.
+// Events go only to the peer that subscribed, batched per subscription; subscriptions end with their connection or
+// their peer.
 import { randomUUID } from 'node:crypto';
 import type { WatchedEvent, Watcher, ZkClient } from '../client/index.js';
 import { AddWatchMode, ErrorCode, EventType, KeeperError, WatcherType } from '../protocol/index.js';
 import type { Logger } from '../log/logger.js';
 import { apiFailure } from './apiError.js';
 import { joinPath } from './apiValues.js';
-import type { SubscribeResult, ZnodeChangeType } from './contract.js';
+import type { SubscribeResult, ZnodeChange, ZnodeChangeType } from './contract.js';
 import type { EventSink, OpenConnection } from './connectionRegistry.js';
 
 interface Subscription {
@@ -20,7 +21,16 @@ interface Subscription {
   send: EventSink;
   ended: boolean;
   watcher?: Watcher;
+  /** Changes waiting for the next flush, and the timer that will send them. */
+  pending: ZnodeChange[];
+  flushTimer?: NodeJS.Timeout;
 }
+
+/**
+ * How long changes gather before they go out together. A user cannot see 50 ms, but a burst of writes sent one
+ * message per change queues every API reply behind it and leaves the GUI behind the server for seconds.
+ */
+const batchWindowMs = 50;
 
 /** Nodes the one-shot fallback arms on subscribe; beyond this, deeper changes are not reported. */
 const oneShotMaxNodes = 10_000;
@@ -51,6 +61,7 @@ export class SubscriptionRegistry {
       client: connection.client,
       send,
       ended: false,
+      pending: [],
     };
     if (!forceOneShot) {
       const watcher: Watcher = (event) => this.onRecursiveEvent(sub, event);
@@ -93,6 +104,7 @@ export class SubscriptionRegistry {
 
   private async end(sub: Subscription, reason: string | undefined): Promise<void> {
     if (sub.ended) return;
+    this.flush(sub);
     sub.ended = true;
     this.subscriptions.delete(sub.id);
     if (reason !== undefined) sub.send('watch.ended', { subscriptionId: sub.id, connectionId: sub.connectionId, reason });
@@ -114,7 +126,16 @@ export class SubscriptionRegistry {
 
   private emit(sub: Subscription, type: ZnodeChangeType, path: string): void {
     if (sub.ended) return;
-    sub.send('znode.changed', { subscriptionId: sub.id, connectionId: sub.connectionId, type, path });
+    sub.pending.push({ type, path });
+    sub.flushTimer ??= setTimeout(() => this.flush(sub), batchWindowMs);
+  }
+
+  private flush(sub: Subscription): void {
+    if (sub.flushTimer !== undefined) clearTimeout(sub.flushTimer);
+    sub.flushTimer = undefined;
+    if (sub.ended || sub.pending.length === 0) return;
+    const changes = sub.pending.splice(0);
+    sub.send('znode.changed', { subscriptionId: sub.id, connectionId: sub.connectionId, changes });
   }
 }
 

@@ -3,6 +3,7 @@
 // Ports the kernel picks (bind to 0) come from the range outgoing connections use for their local ports, so a
 // member restarted later could find its port taken by some client's connection; below it, that cannot happen.
 import { createServer } from 'node:net';
+import { claimPort } from './portReservations.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -46,7 +47,7 @@ export class PortAllocator {
         const candidate = randomPortLow + Math.floor(Math.random() * (randomPortHigh - randomPortLow));
         port = this.given.has(candidate) ? undefined : await tryBind(candidate);
       }
-      if (port !== undefined && !this.given.has(port)) {
+      if (port !== undefined && !this.given.has(port) && claimPort(port)) {
         this.given.add(port);
         return port;
       }
@@ -62,6 +63,10 @@ export class PortAllocator {
 
   /** Marks ports as used (e.g. those of an existing layout) so they are not handed out again. */
   reserve(ports: Iterable<number>): void {
-    for (const port of ports) this.given.add(port);
+    for (const port of ports) {
+      this.given.add(port);
+      // Best effort: the layout keeps its ports even when another process has promised one of them meanwhile.
+      claimPort(port);
+    }
   }
 }

@@ -41,7 +41,7 @@ describe('the GUI against an Apache ZooKeeper 3.8 ensemble', () => {
   it('browses the tree, in Chinese', async () => {
     await createProfile(page, { name: 'apache', connectString: target.connectString });
     ws = await openProfile(page, 'apache');
-    expect(await ws.getByTestId('connection-state').first().textContent()).toBe('已连接');
+    await ws.getByTestId('connection-state').filter({ hasText: /^已连接$/ }).first().waitFor();
     await treeRow(ws, '/app').getByTestId('tree-toggle').click();
     await treeRow(ws, '/app/config').waitFor();
     expect(await ws.getByTestId('tree-row').filter({ has: page.getByTestId('badge-sequential') }).count()).toBe(5);

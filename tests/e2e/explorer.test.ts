@@ -19,6 +19,7 @@ import {
   until,
 } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
+import { tapApi, type ApiTap } from './helpers/apiTap.js';
 
 let target: ZkTarget;
 let web: WebMode;
@@ -26,6 +27,7 @@ let browser: TestBrowser;
 let page: Page;
 let zk: ZkClient;
 let ws: Locator;
+let tap: ApiTap;
 
 const text = async (path: string) => (await zk.getData(path)).data?.toString('utf8') ?? null;
 
@@ -33,6 +35,7 @@ beforeAll(async () => {
   [target, web, browser] = await Promise.all([startTarget('paddock', { size: 1 }), startWebMode(), launchBrowser()]);
   zk = await ZkClient.connect(target.connectString);
   page = await browser.newPage();
+  tap = await tapApi(page);
   await openApp(page, web.url);
 });
 
@@ -52,8 +55,8 @@ describe('the explorer against Paddock', () => {
     await createProfile(page, { name: 'paddock', connectString: target.connectString });
     await screenshot(page, 'profiles-light');
     ws = await openProfile(page, 'paddock');
-    await expect(ws.getByTestId('connection-state').first().textContent()).resolves.toBe('connected');
-    await expect(treeRow(ws, '/zookeeper').isVisible()).resolves.toBe(true);
+    await ws.getByTestId('connection-state').filter({ hasText: /^connected$/ }).first().waitFor();
+    await treeRow(ws, '/zookeeper').waitFor();
   });
 
   it('creates, edits and deletes a znode through the UI', async () => {
@@ -148,6 +151,29 @@ describe('the explorer against Paddock', () => {
     expect(await text('/shared')).toBe('mine again');
   });
 
+  it('keeps what the user types while a reload caused by a remote change is still in flight', async () => {
+    await zk.create('/racy', 'first');
+    // Once the tree lists it, the creation's own event has been handled and cannot start a reload of its own.
+    await treeRow(ws, '/racy').waitFor();
+    await goTo(ws, '/racy');
+    await expectEditorText(ws, 'first');
+    // The remote write makes the panel re-read the node; that read's reply is held until the user has typed.
+    tap.hold((request) => request.method === 'znode.get' && request.params.path === '/racy');
+    await zk.setData('/racy', 'second');
+    await until(() => tap.held > 0, 'the panel to re-read /racy');
+    await editor(ws).fill('typed meanwhile');
+    tap.release();
+    await ws.getByTestId('node-changed-remotely').waitFor();
+    await expectEditorText(ws, 'typed meanwhile');
+    // The save is checked against the version the user started from, so it asks instead of overwriting.
+    await ws.getByTestId('node-save').click();
+    const dialog = page.getByTestId('conflict-dialog');
+    await expect(dialog.getByTestId('conflict-current').locator('textarea').inputValue()).resolves.toBe('second');
+    await dialog.getByTestId('conflict-cancel').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await text('/racy')).toBe('second');
+  });
+
   it('runs zkCli commands in the console with history', async () => {
     await ws.getByTestId('tab-console').click();
     const input = ws.getByTestId('console-input').locator('input');
@@ -171,6 +197,8 @@ describe('the explorer against Paddock', () => {
     await zk.create('/findme', 'needle in data');
     await page.keyboard.press('Control+f');
     const panel = ws.getByTestId('search-panel');
+    // The shortcut puts the cursor in the name field.
+    await until(() => panel.getByTestId('search-name').locator('input').evaluate((el) => el === document.activeElement), 'the name field to have focus');
     await panel.getByTestId('search-data').locator('input').fill('needle');
     await panel.getByTestId('search-run').click();
     await panel.getByTestId('search-match').filter({ hasText: '/findme' }).click();
@@ -179,9 +207,10 @@ describe('the explorer against Paddock', () => {
 
   it('refuses every write on a read-only profile', async () => {
     await createProfile(page, { name: 'readonly', connectString: target.connectString, readOnly: true });
+    await zk.create('/read-only-view', 'look, do not touch');
     const ro = await openProfile(page, 'readonly');
-    await goTo(ro, '/shared');
-    await expectEditorText(ro, 'mine again');
+    await goTo(ro, '/read-only-view');
+    await expectEditorText(ro, 'look, do not touch');
     for (const action of ['action-create', 'action-delete', 'action-copy', 'action-move', 'action-import', 'node-save', 'node-revert']) {
       expect(await ro.getByTestId(action).isDisabled(), action).toBe(true);
     }

@@ -48,6 +48,9 @@ function createNodeEditorStore(connectionId: string) {
 
     async function load(target: string, keepView = false): Promise<void> {
       const seq = ++loadSeq;
+      // A reload refreshes the node on screen; a load that supersedes the first load of another node is not one.
+      const reloading = node.value?.path === target;
+      const draftBefore = draft.value;
       path.value = target;
       loadError.value = undefined;
       conflict.value = undefined;
@@ -57,9 +60,15 @@ function createNodeEditorStore(connectionId: string) {
           api().call('znode.getAcl', { connectionId, path: target }),
         ]);
         if (seq !== loadSeq) return;
-        showNode(data, keepView);
         acl.value = aclResult.acl;
         aclStat.value = aclResult.stat;
+        if (reloading && draft.value !== draftBefore) {
+          // The user typed while this quiet reload was in flight: their text stays, and so does the version it
+          // was based on, so a save still conflicts rather than overwriting what the reload saw.
+          if (data.stat.mzxid !== node.value?.stat.mzxid) changedRemotely.value = true;
+          return;
+        }
+        showNode(data, keepView && reloading);
       } catch (err) {
         if (seq !== loadSeq) return;
         node.value = undefined;
@@ -86,6 +95,8 @@ function createNodeEditorStore(connectionId: string) {
       try {
         const { stat } = await api().call('znode.set', { connectionId, path: target, data: base64, expectedVersion });
         conflict.value = undefined;
+        // What was just written is what the draft is based on now, even before the reload below returns.
+        if (node.value !== undefined) node.value = { ...node.value, data: base64, stat };
         await load(target, true);
         return stat;
       } catch (err) {

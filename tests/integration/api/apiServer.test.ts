@@ -436,7 +436,7 @@ describe.each(compatTargets())('operations against %s', (kind) => {
     await other.setData(`${base}/child`, 'y');
     await other.create(`${base}/child/grand`);
     await other.delete(`${base}/child/grand`);
-    const mine = () => events.filter((e) => e.subscriptionId === sub.subscriptionId).map((e) => `${e.type} ${e.path}`);
+    const mine = () => events.filter((e) => e.subscriptionId === sub.subscriptionId).flatMap((e) => e.changes.map((c) => `${c.type} ${c.path}`));
     await eventually(() => mine().length >= 4, 'four change events');
     expect(mine()).toEqual([`created ${base}/child`, `dataChanged ${base}/child`, `created ${base}/child/grand`, `deleted ${base}/child/grand`]);
     await api.call('watch.unsubscribe', { subscriptionId: sub.subscriptionId });
@@ -446,13 +446,28 @@ describe.each(compatTargets())('operations against %s', (kind) => {
     expect((await apiError(api.call('watch.unsubscribe', { subscriptionId: sub.subscriptionId }))).error.code).toBe(ApiErrorCode.unknownSubscription);
   });
 
+  it('sends a burst of changes in a few batched messages, in the order they happened', async () => {
+    const base = `${root}/burst`;
+    await api.call('znode.create', { connectionId: id(), path: base });
+    const sub = await api.call('watch.subscribe', { connectionId: id(), path: base });
+    const names = Array.from({ length: 500 }, (_, i) => `n${String(i).padStart(3, '0')}`);
+    // One session pipelines these, so ZooKeeper applies them, and notifies, in this order.
+    await Promise.all(names.map((n) => other.create(`${base}/${n}`)));
+    const messages = () => events.filter((e) => e.subscriptionId === sub.subscriptionId);
+    const changes = () => messages().flatMap((e) => e.changes.map((c) => `${c.type} ${c.path}`));
+    await eventually(() => changes().length >= names.length, '500 change events');
+    expect(changes()).toEqual(names.map((n) => `created ${base}/${n}`));
+    expect(messages().length).toBeLessThan(names.length / 2);
+    await api.call('watch.unsubscribe', { subscriptionId: sub.subscriptionId });
+  });
+
   it('falls back to re-armed one-shot watches when asked', async () => {
     const base = `${root}/oneshot`;
     await api.call('znode.create', { connectionId: id(), path: base });
     await api.call('znode.create', { connectionId: id(), path: `${base}/old` });
     const sub = await api.call('watch.subscribe', { connectionId: id(), path: base, mode: 'oneShot' });
     expect(sub.mode).toBe('oneShot');
-    const mine = () => events.filter((e) => e.subscriptionId === sub.subscriptionId).map((e) => `${e.type} ${e.path}`);
+    const mine = () => events.filter((e) => e.subscriptionId === sub.subscriptionId).flatMap((e) => e.changes.map((c) => `${c.type} ${c.path}`));
     await other.create(`${base}/new`, 'a');
     await eventually(() => mine().includes(`created ${base}/new`), 'created event');
     await other.setData(`${base}/new`, 'b');

@@ -68,9 +68,12 @@ describe.each(compatTargets())('%s: 3 voters and 1 observer', (kind) => {
     expect((await viaVoter.getData('/obs')).data?.toString()).toBe('two');
 
     // A voter's write reaches a watch set on the observer (INFORM).
-    const changed = new Promise<string>((resolve) => void viaObserver.getData('/obs', (event) => resolve(event.path ?? '')));
+    // The watch exists once the observer has answered the read; only then may the voter write.
+    let notify: (path: string) => void = () => undefined;
+    const changed = new Promise<string>((resolve) => (notify = resolve));
+    await viaObserver.getData('/obs', (event) => notify(event.path ?? ''));
     await viaVoter.setData('/obs', 'three');
-    expect(await changed).toBe('/obs');
+    expect(await Promise.race([changed, sleep(20_000).then(() => 'no watch event within 20 s')])).toBe('/obs');
     expect((await viaObserver.getData('/obs')).data?.toString()).toBe('three');
 
     // Losing the observer costs the quorum nothing.
