@@ -381,6 +381,18 @@ export interface ClusterMemberInfo {
   dataDir: string;
 }
 
+/** One election as member `reportedBy` measured it: ISO-8601 times, durationMs from started to serving. */
+export interface ReportedElection {
+  reportedBy: number;
+  started: string;
+  decided?: string;
+  serving?: string;
+  durationMs?: number;
+  winner?: number;
+  epoch?: string;
+  reason?: string;
+}
+
 export interface ClusterInfo {
   clusterId: string;
   name: string;
@@ -525,6 +537,8 @@ export interface ApiEvents {
     leaderId?: number;
     epoch?: number;
     members: Array<{ memberId: number; servingState: MemberServingState }>;
+    /** The newest completed election as a running member recorded it (the leader's when it has one); Paddock engine. */
+    lastElection?: ReportedElection;
   };
   'cluster.removed': { clusterId: string };
 }

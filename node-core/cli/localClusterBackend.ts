@@ -13,6 +13,7 @@ import type {
   MemberAction,
   MemberRunState,
   MemberServingState,
+  ReportedElection,
 } from '../api/contract.js';
 import { LocalCluster } from '../cluster/localCluster.js';
 import type { EngineKind, MemberState, NodeRuntime, PaddockEngineOptions } from '../cluster/types.js';
@@ -67,6 +68,17 @@ function servingStateOf(state: MemberState): MemberServingState {
     default:
       return state.process === 'running' ? 'looking' : 'unknown';
   }
+}
+
+/**
+ * The newest completed election a running member recorded: the leader's own record when it has one (it decided the
+ * outcome), otherwise whichever member served most recently.
+ */
+function lastElectionOf(members: MemberState[], leader: MemberState | undefined): ReportedElection | undefined {
+  const servedAt = (m: MemberState) => Date.parse(m.lastElection?.serving ?? '');
+  const completed = members.filter((m) => m.process === 'running' && !Number.isNaN(servedAt(m)));
+  const chosen = completed.find((m) => m.id === leader?.id) ?? completed.sort((a, b) => servedAt(b) - servedAt(a))[0];
+  return chosen?.lastElection === undefined ? undefined : { reportedBy: chosen.id, ...chosen.lastElection };
 }
 
 export function memberInfo(state: MemberState): ClusterMemberInfo {
@@ -284,12 +296,16 @@ export class LocalClusterBackend implements ClusterBackend {
     };
   }
 
-  /** Sends cluster.election whenever the leader, its epoch or any member's serving state changes. */
+  /**
+   * Sends cluster.election whenever the leader, its epoch, any member's serving state or the reported election
+   * record changes.
+   */
   private reportElection(entry: Entry): void {
     const members = entry.cluster.snapshot().members;
     const leader = members.find((m) => m.mode === 'leader');
     const serving = members.map((m) => ({ memberId: m.id, servingState: servingStateOf(m) }));
-    const key = JSON.stringify([leader?.id, leader?.epoch, serving]);
+    const lastElection = lastElectionOf(members, leader);
+    const key = JSON.stringify([leader?.id, leader?.epoch, serving, lastElection]);
     if (key === entry.lastElection) return;
     entry.lastElection = key;
     this.emit({
@@ -299,6 +315,7 @@ export class LocalClusterBackend implements ClusterBackend {
         ...(leader !== undefined ? { leaderId: leader.id } : {}),
         ...(leader?.epoch !== undefined ? { epoch: leader.epoch } : {}),
         members: serving,
+        ...(lastElection !== undefined ? { lastElection } : {}),
       },
     });
   }

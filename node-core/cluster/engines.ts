@@ -8,6 +8,8 @@ import { ClusterError, type ApacheEngineOptions, type EngineKind, type NodeRunti
 
 export interface ClusterEngine {
   kind: EngineKind;
+  /** True when members answer the admin command `election` with their own election records (Paddock only). */
+  reportsElections: boolean;
   /** Throws a ClusterError saying what is missing when the engine cannot run here. */
   preflight(): void;
   /** Runs once per cluster start, before any member starts. */
@@ -39,6 +41,7 @@ export function paddockEngine(node: NodeRuntime, options: PaddockEngineOptions =
   const script = options.script ?? findPaddockScript();
   return {
     kind: 'paddock',
+    reportsElections: true,
     preflight() {
       if (script === undefined || !existsSync(script)) {
         throw new ClusterError(`paddock engine: server script ${script ?? 'bin/paddock.mjs'} not found`);
@@ -98,6 +101,7 @@ export function apacheEngine(options: ApacheEngineOptions = {}): ClusterEngine {
   };
   return {
     kind: 'apache',
+    reportsElections: false,
     preflight() {
       if (java === undefined || !existsSync(java)) throw new ClusterError(`apache engine: java not found; ${INSTALL_HINT}`);
       for (const name of ['zookeeper.jar', 'zookeeper-jute.jar']) {

@@ -1,12 +1,14 @@
 // The local-cluster supervisor: lays out an ensemble of Paddock or Apache ZooKeeper members on 127.0.0.1 (configs,
 // data dirs, ports), runs each member through a watchdog so none outlives it, routes every quorum and election link
-// through its own proxies for fault injection, and polls each member's state once a second. Paddock members take
-// membership changes through reconfig; cluster.json keeps enough to run the cluster again later (open()).
+// through its own proxies for fault injection, and polls each member's state once a second (a Paddock member's own
+// election record too). Paddock members take membership changes through reconfig; cluster.json keeps enough to run
+// the cluster again later (open()).
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ZkClient } from '../client/zkClient.js';
+import { queryElection } from './electionStatus.js';
 import { apacheEngine, defaultNodeRuntime, paddockEngine, type ClusterEngine } from './engines.js';
 import { IngressRouter } from './ingressRouter.js';
 import { LinkProxy } from './linkProxy.js';
@@ -23,6 +25,7 @@ import {
   type EngineKind,
   type LinkState,
   type LocalClusterOptions,
+  type MemberElection,
   type MemberState,
   type NodeRuntime,
   type ProcessState,
@@ -48,6 +51,8 @@ interface MemberRecord {
   requested: 'stop' | 'kill' | undefined;
   lastExit: string | undefined;
   status: SrvrStatus;
+  /** The newest election the running process reported; a failed poll keeps the previous one. */
+  election: MemberElection | undefined;
   isolated: boolean;
   lastEmitted: string;
   warnedStandalone: boolean;
@@ -297,6 +302,8 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       m.processState = m.requested === 'kill' ? 'killed' : m.requested === 'stop' ? 'stopped' : 'exited';
       m.lastExit = describeExit(exit);
       m.status = NOT_SERVING;
+      // the election history lived in the process; a restarted member starts a new one
+      m.election = undefined;
       if (m.processState === 'exited') {
         this.emit('warning', { id, message: `member ${id} exited on its own (${m.lastExit}); see ${m.logPath}` });
       }
@@ -607,6 +614,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       process: m.processState,
       pid: m.proc?.pid,
       ...m.status,
+      lastElection: m.election,
       isolated: m.isolated,
       lastExit: m.lastExit,
       ports: { ...m.layout.ports },
@@ -627,6 +635,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       state.connections,
       state.outstanding,
       state.nodeCount,
+      state.lastElection,
       state.isolated,
     ]);
     if (key === m.lastEmitted) return;
@@ -684,6 +693,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       requested: undefined,
       lastExit: undefined,
       status: NOT_SERVING,
+      election: undefined,
       isolated: false,
       lastEmitted: '',
       warnedStandalone: false,
@@ -791,10 +801,14 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       [...this.members.values()].map(async (m) => {
         const proc = m.proc;
         if (proc === undefined || m.processState !== 'running') return;
-        const status = await querySrvr(m.layout.ports.client, timeoutMs);
+        const [status, election] = await Promise.all([
+          querySrvr(m.layout.ports.client, timeoutMs),
+          this.engine.reportsElections ? queryElection(m.layout.ports.admin, timeoutMs) : undefined,
+        ]);
         // the member may have been paused, stopped or restarted while the question was out
         if (m.proc !== proc || m.processState !== 'running') return;
         m.status = status;
+        if (election !== undefined) m.election = election;
         if (status.mode === 'standalone' && this.members.size > 1 && !m.warnedStandalone) {
           m.warnedStandalone = true;
           this.emit('warning', {

@@ -23,6 +23,22 @@ export interface MemberPorts {
   election: number;
 }
 
+/** One election as a Paddock member recorded it (its admin command `election`); times are ISO-8601 strings. */
+export interface MemberElection {
+  /** When the member began looking for a leader. */
+  started: string;
+  /** When it settled on a leader. */
+  decided?: string;
+  /** When it served clients again under that leader. */
+  serving?: string;
+  /** From started to serving, as the member's own clock measured it. */
+  durationMs?: number;
+  winner?: number;
+  /** The epoch it served in, in decimal. */
+  epoch?: string;
+  reason?: string;
+}
+
 export interface MemberState {
   id: number;
   role: MemberRole;
@@ -37,6 +53,8 @@ export interface MemberState {
   connections: number | undefined;
   outstanding: number | undefined;
   nodeCount: number | undefined;
+  /** The newest election the member's own record holds (Paddock engine only; polled from its admin port). */
+  lastElection: MemberElection | undefined;
   /** True while isolate() has cut every link of this member. */
   isolated: boolean;
   /** How the last run ended (exit code or signal name), when it has ended. */
@@ -120,7 +138,7 @@ export interface LocalClusterOptions {
   syncLimit?: number;
   /** Written after the defaults into every member's zoo.cfg, so they override them. */
   extraConfig?: Record<string, string | number | boolean>;
-  /** How often each member's srvr is polled; 1000 ms by default. */
+  /** How often each member's srvr (and a Paddock member's election record) is polled; 1000 ms by default. */
   pollIntervalMs?: number;
   /** Runs the watchdogs and Paddock members; this process's executable by default. */
   node?: NodeRuntime;

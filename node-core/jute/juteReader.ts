@@ -75,6 +75,15 @@ export class JuteReader {
     return value;
   }
 
+  /** A buffer field read straight into a one-byte (latin1) string, for stores that keep bytes that way. */
+  readBufferAsLatin1(): string | null {
+    const length = this.readLength('buffer');
+    if (length === -1) return null;
+    const value = this.bytes.toString('latin1', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
   /** A null vector (count -1) reads as empty: no request or reply of the protocol gives it another meaning. */
   readVector<T>(readItem: (reader: JuteReader) => T): T[] {
     const count = this.readInt();

@@ -2,7 +2,7 @@
 // the transaction log after it, and snapshotted again every snapCount transactions while the server keeps serving.
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { SnapshotStore, TxnLog, purgeOldFiles } from '../storage/index.js';
+import { SnapshotStore, TxnLog, purgeOldFiles, type LoadedSnapshot } from '../storage/index.js';
 import { DataTree } from '../tree/dataTree.js';
 import { deserializeSnapshot, serializeSnapshot } from '../tree/snapshotCodec.js';
 import { applyTxn } from '../txn/applyTxn.js';
@@ -49,14 +49,17 @@ export class ZkDatabase {
     const logDir = path.join(options.dataLogDir, 'version-2');
     await mkdir(snapDir, { recursive: true });
     await mkdir(logDir, { recursive: true });
+    const snapshots = await SnapshotStore.open(snapDir, { logger: options.logger.child('snapshot') });
+    const started = Date.now();
+    const snapshot = await snapshots.loadNewestValid();
     const log = await TxnLog.open(logDir, {
       logger: options.logger.child('txnlog'),
       forceSync: options.forceSync,
       maxEntryBytes: options.maxEntryBytes,
+      coveredUpTo: snapshot?.zxid,
     });
-    const snapshots = await SnapshotStore.open(snapDir, { logger: options.logger.child('snapshot') });
     const database = new ZkDatabase(log, snapshots, options);
-    await database.recover();
+    await database.recover(snapshot, started);
     return database;
   }
 
@@ -64,9 +67,7 @@ export class ZkDatabase {
     return this.tree.lastProcessedZxid;
   }
 
-  private async recover(): Promise<void> {
-    const started = Date.now();
-    const snapshot = await this.snapshots.loadNewestValid();
+  private async recover(snapshot: LoadedSnapshot | null, started: number): Promise<void> {
     let fromZxid = 0n;
     if (snapshot) {
       const restored = deserializeSnapshot(snapshot.body);

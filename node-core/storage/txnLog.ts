@@ -40,6 +40,12 @@ export interface TxnLogOptions {
   maxEntryBytes?: number;
   /** Upper bound on the bytes written by one group-commit batch, to bound memory under a burst. */
   maxBatchBytes?: number;
+  /**
+   * The zxid of the snapshot recovery starts from. Files whose every entry is at or below it (the next file starts
+   * at most one above) are not scanned on open: nothing reads them to recover, and ZooKeeper does not read them
+   * either. Their last zxid is then taken to be one below the next file's start.
+   */
+  coveredUpTo?: bigint;
 }
 
 export interface TxnLogEntry {
@@ -294,6 +300,13 @@ export class TxnLog {
     for (let i = 0; i < files.length; i++) {
       const { name, startZxid } = files[i]!;
       const filePath = path.join(dir, name);
+      const nextStart = files[i + 1]?.startZxid;
+      if (options.coveredUpTo !== undefined && nextStart !== undefined && nextStart <= options.coveredUpTo + 1n && nextStart > startZxid) {
+        const size = (await fs.stat(filePath)).size;
+        segments.push({ name, path: filePath, startZxid, firstZxid: startZxid, lastZxid: nextStart - 1n, size });
+        lastZxid = nextStart - 1n;
+        continue;
+      }
       const handle = await fs.open(filePath, 'r+');
       let damage: { offset: number; reason: string } | undefined;
       const segment: Segment = { name, path: filePath, startZxid, firstZxid: undefined, lastZxid: undefined, size: 0 };

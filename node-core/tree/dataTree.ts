@@ -424,15 +424,29 @@ export class DataTree {
 
   /**
    * Puts one node read from a snapshot into the tree (parents come before children). The system nodes already
-   * exist and are overwritten in place.
+   * exist and are overwritten in place. `record.data` may be the latin1 string the node keeps, which spares a
+   * million-node restore a Buffer per node.
    */
-  restoreNode(path: string, record: NodeRecord): DataNode {
-    const existing = this.nodes.get(path);
+  restoreNode(path: string, record: RestoredRecord): DataNode {
+    const bytes = typeof record.data === 'string' || record.data === null ? record.data : toBytes(record.data);
+    // The system nodes exist already, and a fuzzy snapshot may list a node twice (yielded live, then preserved when
+    // it changed after that; both copies hold the same state). Either way the parent already lists the name, which
+    // the child set reports for free while the big node map would charge a lookup for every node.
+    let existing: ZNode | undefined;
+    let parent: ZNode | undefined;
+    if (path === '/') existing = this.nodes.get(path);
+    else {
+      parent = this.restoreParentOf(path);
+      if (parent.children === noChildren) parent.children = new Set();
+      const before = parent.children.size;
+      parent.children.add(path.slice(path.lastIndexOf('/') + 1));
+      if (parent.children.size === before) existing = this.nodes.get(path);
+    }
     if (existing !== undefined) {
       this.untrackOwner(path, existing.ephemeralOwner);
       this.aclCache.release(existing.acl);
       this.dataSize -= dataLengthOf(existing);
-      existing.bytes = toBytes(record.data);
+      existing.bytes = bytes;
       existing.czxid = record.czxid;
       existing.mzxid = record.mzxid;
       existing.ctime = record.ctime;
@@ -443,15 +457,14 @@ export class DataTree {
       existing.ephemeralOwner = record.ephemeralOwner;
       existing.pzxid = record.pzxid;
       existing.acl = this.aclCache.intern(record.acl);
-      this.dataSize += record.data === null ? 0 : record.data.length;
+      this.dataSize += bytes === null ? 0 : bytes.length;
       this.trackOwner(path, record.ephemeralOwner);
       return existing;
     }
-    const parent = this.nodes.get(parentPath(path));
-    if (parent === undefined) throw new Error(`snapshot lists ${path} before its parent`);
+    if (parent === undefined) throw new Error('snapshot lists the root, which every tree has, as missing');
     const r = record;
     const node = new ZNode(
-      toBytes(r.data),
+      bytes,
       this.aclCache.intern(r.acl),
       r.czxid,
       r.mzxid,
@@ -463,13 +476,37 @@ export class DataTree {
       r.ephemeralOwner,
       r.pzxid,
     );
-    addChild(parent, baseName(path));
     this.nodes.set(path, node);
-    this.dataSize += path.length + (r.data === null ? 0 : r.data.length);
+    this.dataSize += path.length + (bytes === null ? 0 : bytes.length);
     this.trackOwner(path, r.ephemeralOwner);
     return node;
   }
+
+  private lastRestoredParent: { path: string; node: ZNode } | undefined;
+
+  /** After the last restoreNode: the parent remembered for the next one must not outlive the restore. */
+  endRestore(): void {
+    this.lastRestoredParent = undefined;
+  }
+
+  /** Siblings come one after another in a snapshot, so the previous node's parent is usually this one's too. */
+  private restoreParentOf(path: string): ZNode {
+    const cut = path.lastIndexOf('/');
+    const cached = this.lastRestoredParent;
+    if (cached !== undefined && (cut === 0 ? cached.path === '/' : cut === cached.path.length && path.startsWith(cached.path))) {
+      return cached.node;
+    }
+    const parentAt = parentPath(path);
+    const parent = this.nodes.get(parentAt);
+    if (parent === undefined) throw new Error(`snapshot lists ${path} before its parent`);
+    this.lastRestoredParent = { path: parentAt, node: parent };
+    return parent;
+  }
 }
+
+/** A snapshot's node: its data either as bytes or already as the latin1 string a node keeps. */
+export type RestoredRecord = Omit<NodeRecord, 'data'> & { readonly data: Buffer | string | null };
+
 
 function depthOf(path: string): number {
   let depth = 0;

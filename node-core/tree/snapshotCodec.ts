@@ -15,7 +15,7 @@ import { JuteError } from '../jute/juteError.js';
 import { JuteReader } from '../jute/juteReader.js';
 import { JuteWriter } from '../jute/juteWriter.js';
 import { ACLCodec, type ACL } from '../protocol/records.js';
-import { DataTree, type NodeRecord } from './dataTree.js';
+import { DataTree, type NodeRecord, type RestoredRecord } from './dataTree.js';
 
 const formatVersion = 1;
 const defaultChunkBytes = 64 * 1024;
@@ -152,6 +152,7 @@ export class SnapshotDecoder {
     if (this.zxid === undefined || !this.ended) throw new JuteError('snapshot is truncated');
     if (this.current.length - this.offset + this.queuedBytes > 0) throw new JuteError('snapshot has bytes after its end');
     this.tree.lastProcessedZxid = this.zxid;
+    this.tree.endRestore();
     return { tree: this.tree, sessions: this.sessions, zxid: this.zxid };
   }
 
@@ -222,7 +223,7 @@ export class SnapshotDecoder {
       acl = this.acls[aclRef];
       if (acl === undefined) throw new JuteError(`snapshot node ${path} uses unknown ACL ${aclRef}`);
     }
-    const data = r.readBuffer();
+    const data = r.readBufferAsLatin1();
     const czxid = r.readLong();
     // Equal values share one bigint, which keeps a loaded tree as small as one built by applying txns.
     const mzxid = flags & Flag.ownMzxid ? r.readLong() : czxid;
@@ -233,7 +234,7 @@ export class SnapshotDecoder {
     const cversion = r.readInt();
     const aversion = r.readInt();
     const ephemeralOwner = flags & Flag.ephemeralOwner ? r.readLong() : 0n;
-    const record: NodeRecord = { data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid };
+    const record: RestoredRecord = { data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid };
     const node = this.tree.restoreNode(path, record);
     // Later nodes then hand the cache its own interned list and skip re-keying it.
     if (flags & Flag.newAcl) this.acls.push(node.acl);

@@ -1,6 +1,7 @@
 // The local-cluster dashboard end to end: a 3-member cluster created from the GUI (Paddock's own ensemble, the
 // default engine) shows exactly one leader; killing the leader from the dashboard shows a new leader in the
-// election timeline; the cluster opens as a connection. Screenshots of the dashboard in both themes.
+// election timeline, with the election's duration as the members reported it; the cluster opens as a connection.
+// Screenshots of the dashboard in both themes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
@@ -80,6 +81,9 @@ describe('the local cluster dashboard', () => {
     const [newLeader] = leadersOf(await servingStates());
     const newest = view.getByTestId('election-entry').first();
     await until(async () => (await newest.getAttribute('data-leader')) === newLeader, 'the timeline to show the new leader');
+    // the duration the members measured themselves, not the polling estimate
+    await until(async () => /^\d+$/.test((await newest.getAttribute('data-duration-ms')) ?? ''), 'the member-reported election duration');
+    expect(Number(await newest.getAttribute('data-duration-ms'))).toBeGreaterThan(0);
     expect(await view.getByTestId('election-entry').count()).toBeGreaterThanOrEqual(2);
     await view.getByTestId(`member-${oldLeader}-start`).waitFor();
     console.log(`leader ${oldLeader} killed; member ${newLeader} leads after ${Date.now() - killedAt} ms`);

@@ -2,15 +2,34 @@
 // recent log lines, and server.facts sampled over time for the dashboard's charts.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ClusterInfo, ClusterMemberInfo, CreateClusterParams, MemberAction, MemberFacts } from '../../../node-core/api/contract.js';
+import type {
+  ClusterInfo,
+  ClusterMemberInfo,
+  CreateClusterParams,
+  MemberAction,
+  MemberFacts,
+  ReportedElection,
+} from '../../../node-core/api/contract.js';
 import { api } from '../api/apiConnection.js';
 
 export interface ElectionEntry {
   time: number;
   leaderId?: number;
   epoch?: number;
-  /** How long the cluster had no leader before this one was elected, when that was seen. */
+  /** How long the cluster had no leader before this one was elected, when that was seen (polling's estimate). */
   leaderlessMs?: number;
+  /** How long the election took as a member measured it, when one reported it (preferred over leaderlessMs). */
+  durationMs?: number;
+  /** The member whose own record durationMs comes from. */
+  reportedBy?: number;
+}
+
+/** Takes a member's election record when it is about this entry's leader and epoch. */
+function attachReport(entry: ElectionEntry, reported: ReportedElection | undefined): void {
+  if (reported?.durationMs === undefined || reported.winner !== entry.leaderId) return;
+  if (reported.epoch !== undefined && entry.epoch !== undefined && Number(reported.epoch) !== entry.epoch) return;
+  entry.durationMs = reported.durationMs;
+  entry.reportedBy = reported.reportedBy;
 }
 
 export interface LogLine {
@@ -46,17 +65,29 @@ export const useClustersStore = defineStore('clusters', () => {
 
   const selected = computed(() => clusters.value.find((c) => c.clusterId === selectedId.value));
 
-  function recordLeader(clusterId: string, leaderId: number | undefined, epoch: number | undefined, time: number): void {
+  function recordLeader(
+    clusterId: string,
+    leaderId: number | undefined,
+    epoch: number | undefined,
+    time: number,
+    reported?: ReportedElection,
+  ): void {
     const timeline = (timelines.value[clusterId] ??= []);
     const last = timeline.at(-1);
     if (leaderId === undefined) {
       if (!leaderlessSince.has(clusterId)) leaderlessSince.set(clusterId, time);
       return;
     }
-    if (last !== undefined && last.leaderId === leaderId && last.epoch === epoch) return;
+    // The member's record may come a poll later than the leader change it describes.
+    if (last !== undefined && last.leaderId === leaderId && last.epoch === epoch) {
+      attachReport(last, reported);
+      return;
+    }
     const since = leaderlessSince.get(clusterId);
     leaderlessSince.delete(clusterId);
-    timeline.push({ time, leaderId, ...(epoch !== undefined ? { epoch } : {}), ...(since !== undefined ? { leaderlessMs: time - since } : {}) });
+    const entry: ElectionEntry = { time, leaderId, ...(epoch !== undefined ? { epoch } : {}), ...(since !== undefined ? { leaderlessMs: time - since } : {}) };
+    attachReport(entry, reported);
+    timeline.push(entry);
   }
 
   let refreshQueued = false;
@@ -86,7 +117,7 @@ export const useClustersStore = defineStore('clusters', () => {
     listening = true;
     const client = api();
     client.on('cluster.memberState', ({ clusterId, member }) => upsertMember(clusterId, member));
-    client.on('cluster.election', ({ clusterId, leaderId, epoch, members }) => {
+    client.on('cluster.election', ({ clusterId, leaderId, epoch, members, lastElection }) => {
       const cluster = clusters.value.find((c) => c.clusterId === clusterId);
       if (cluster !== undefined) {
         if (leaderId === undefined) delete cluster.leaderId;
@@ -97,7 +128,7 @@ export const useClustersStore = defineStore('clusters', () => {
           if (member !== undefined) member.servingState = m.servingState;
         }
       }
-      recordLeader(clusterId, leaderId, epoch, Date.now());
+      recordLeader(clusterId, leaderId, epoch, Date.now(), lastElection);
     });
     client.on('cluster.memberLog', (event) => {
       const lines = (logs.value[event.clusterId] ??= []);

@@ -216,3 +216,39 @@ describe('TxnLog recovery on open', () => {
     await log.close();
   });
 });
+
+describe('TxnLog open after a snapshot', () => {
+  it('does not scan files the snapshot covers, so old damage there cannot cost the newer files', async () => {
+    const old = await writeLogFile(1, 10);
+    await writeLogFile(11, 20);
+    // A flipped byte inside an entry of the old file: scanned, it would cut the log there and drop log.b.
+    const bytes = await fs.readFile(old.file);
+    bytes[old.offsets[4]! + 14]! ^= 0xff;
+    await fs.writeFile(old.file, bytes);
+
+    const logger = createMemoryLogger('recovery');
+    const log = await TxnLog.open(dir, { logger, coveredUpTo: z(12) });
+    expect(logger.lines.filter((l) => l.includes(' WARN '))).toEqual([]);
+    expect((await collect(log.read(z(12)))).map((e) => e.zxid)).toEqual(range(13, 20));
+    expect(log.lastZxid()).toBe(z(20));
+    await log.append(txnPayload(z(21)));
+    await log.close();
+
+    // Without a snapshot to start from, the same damage is found and cut as before.
+    const unprotected = await reopen();
+    expect(unprotected.zxids).toEqual(range(1, 4));
+    expect(unprotected.warnings[0]).toContain('removed later log files log.10000000b');
+    await unprotected.log.close();
+  });
+
+  it('scans the file that holds the snapshot zxid and everything after it', async () => {
+    await writeLogFile(1, 10);
+    const newer = await writeLogFile(11, 20);
+    await fs.truncate(newer.file, newer.offsets[9]! + 3);
+    const logger = createMemoryLogger('recovery');
+    const log = await TxnLog.open(dir, { logger, coveredUpTo: z(12) });
+    expect(logger.lines.filter((l) => l.includes(' WARN '))).toHaveLength(1);
+    expect(log.lastZxid()).toBe(z(19));
+    await log.close();
+  });
+});
