@@ -174,6 +174,27 @@ describe('the explorer against Paddock', () => {
     expect(await text('/racy')).toBe('second');
   });
 
+  it('asks before leaving a node with unsaved edits, and keeps them unless told to drop them', async () => {
+    // The previous test left "typed meanwhile" unsaved on /racy.
+    await expectEditorText(ws, 'typed meanwhile');
+    const dialog = page.getByTestId('unsaved-dialog');
+    await treeRow(ws, '/shared').click();
+    await dialog.waitFor();
+    await screenshot(page, 'unsaved-changes-light');
+    await dialog.getByTestId('unsaved-stay').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await ws.getByTestId('node-path').textContent()).toBe('/racy');
+    await expectEditorText(ws, 'typed meanwhile');
+
+    const input = ws.getByTestId('goto-path').locator('input');
+    await input.fill('/shared');
+    await input.press('Enter');
+    await dialog.getByTestId('unsaved-discard').click();
+    await ws.getByTestId('node-path').filter({ hasText: /^\/shared$/ }).waitFor();
+    await expectEditorText(ws, 'mine again');
+    expect(await text('/racy')).toBe('second');
+  });
+
   it('runs zkCli commands in the console with history', async () => {
     await ws.getByTestId('tab-console').click();
     const input = ws.getByTestId('console-input').locator('input');

@@ -102,6 +102,10 @@ export const en = {
   'conflict.keepMine': 'Keep mine (save over version {version})',
   'conflict.takeCurrent': 'Take current',
   'conflict.cancel': 'Cancel',
+  'unsaved.title': 'Unsaved changes',
+  'unsaved.explain': 'Your edits to {path} are not saved. Open {target} and drop them?',
+  'unsaved.stay': 'Keep editing',
+  'unsaved.discard': 'Discard and open',
 
   'acl.scheme': 'Scheme',
   'acl.id': 'Id',
@@ -321,6 +325,10 @@ export const zhCN: Record<MessageKey, string> = {
   'conflict.keepMine': '保留我的（覆盖版本 {version}）',
   'conflict.takeCurrent': '采用当前内容',
   'conflict.cancel': '取消',
+  'unsaved.title': '未保存的修改',
+  'unsaved.explain': '你对 {path} 的修改尚未保存。要放弃这些修改并打开 {target} 吗？',
+  'unsaved.stay': '继续编辑',
+  'unsaved.discard': '放弃并打开',
 
   'acl.scheme': '方案',
   'acl.id': 'ID',

@@ -95,8 +95,13 @@ function createNodeEditorStore(connectionId: string) {
       try {
         const { stat } = await api().call('znode.set', { connectionId, path: target, data: base64, expectedVersion });
         conflict.value = undefined;
-        // What was just written is what the draft is based on now, even before the reload below returns.
-        if (node.value !== undefined) node.value = { ...node.value, data: base64, stat };
+        // What was just written is what the draft is based on now, even before the reload below returns; shown
+        // in the view's own form, so text typed in another form (compact JSON in the JSON view) is not left "dirty".
+        if (node.value !== undefined) {
+          const written = { ...node.value, data: base64, stat };
+          if (draft.value === mineText) showNode(written, true);
+          else node.value = written;
+        }
         await load(target, true);
         return stat;
       } catch (err) {
