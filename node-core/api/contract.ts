@@ -1,6 +1,7 @@
 // The one contract between the GUI and node-core: every request method with its params and result, every pushed
 // event, the error shape, the wire messages, and a runtime validator for each method's params (the boundary check).
 // Transports (WebSocket, Electron IPC) carry these messages unchanged; the renderer imports only types from here.
+import type { ElectionRecord } from '../server/quorum/electionHistory.js';
 import {
   array,
   boolean,
@@ -382,15 +383,8 @@ export interface ClusterMemberInfo {
 }
 
 /** One election as member `reportedBy` measured it: ISO-8601 times, durationMs from started to serving. */
-export interface ReportedElection {
+export interface ReportedElection extends ElectionRecord {
   reportedBy: number;
-  started: string;
-  decided?: string;
-  serving?: string;
-  durationMs?: number;
-  winner?: number;
-  epoch?: string;
-  reason?: string;
 }
 
 export interface ClusterInfo {

@@ -1,5 +1,6 @@
 // The public shapes of the local-cluster supervisor: what a cluster is made of, the state of each member and the
 // events it emits. The admin API and the GUI build on these, so everything here is plain JSON (no bigint).
+import type { ElectionRecord } from '../server/quorum/electionHistory.js';
 
 export type EngineKind = 'paddock' | 'apache';
 
@@ -23,21 +24,8 @@ export interface MemberPorts {
   election: number;
 }
 
-/** One election as a Paddock member recorded it (its admin command `election`); times are ISO-8601 strings. */
-export interface MemberElection {
-  /** When the member began looking for a leader. */
-  started: string;
-  /** When it settled on a leader. */
-  decided?: string;
-  /** When it served clients again under that leader. */
-  serving?: string;
-  /** From started to serving, as the member's own clock measured it. */
-  durationMs?: number;
-  winner?: number;
-  /** The epoch it served in, in decimal. */
-  epoch?: string;
-  reason?: string;
-}
+/** One election as a Paddock member recorded it (its admin command `election`). */
+export type MemberElection = ElectionRecord;
 
 export interface MemberState {
   id: number;
