@@ -1,7 +1,6 @@
 // Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
 // back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
-import { request as httpRequest } from 'node:http';
-import { fourLetterWord as sendFourLetterWord, parseConnectString, type HostPort } from '../client/index.js';
+import { adminCommand, fourLetterWord as sendFourLetterWord, parseConnectString, type HostPort } from '../client/index.js';
 import { apiFailure } from './apiError.js';
 import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
 
@@ -58,27 +57,6 @@ export function parseMntr(text: string): Record<string, string | number> {
   return result;
 }
 
-function httpJson(host: string, port: number, path: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host, port, path, method: 'GET', timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-          if (typeof body !== 'object' || body === null) throw new Error('not a JSON object');
-          resolve(body as Record<string, unknown>);
-        } catch (err) {
-          reject(new Error(`AdminServer ${path} answered HTTP ${res.statusCode ?? '?'} without JSON: ${(err as Error).message}`));
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`AdminServer ${path}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
   const stats = (typeof body.server_stats === 'object' && body.server_stats !== null ? body.server_stats : {}) as Record<string, unknown>;
   const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -132,10 +110,10 @@ async function memberFacts(member: HostPort, adminPort: number): Promise<MemberF
   if (facts.srvr === undefined || facts.mntr === undefined) {
     try {
       if (facts.srvr === undefined) {
-        facts.srvr = srvrFromServerStats(await httpJson(member.host, adminPort, '/commands/server_stats'));
+        facts.srvr = srvrFromServerStats(await adminCommand(member.host, adminPort, 'server_stats', timeoutMs));
         facts.source = 'adminServer';
       }
-      if (facts.mntr === undefined) facts.mntr = flatValues(await httpJson(member.host, adminPort, '/commands/monitor'));
+      if (facts.mntr === undefined) facts.mntr = flatValues(await adminCommand(member.host, adminPort, 'monitor', timeoutMs));
       facts.reachable = true;
       facts.source ??= 'adminServer';
     } catch (err) {

@@ -26,5 +26,6 @@ export {
 export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
 export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
+export { adminCommand } from './adminCommand.js';
 export * from './recipes/index.js';
 export { listChildrenPage, childCount, mapBounded, type ChildrenPage, type ChildWithStat, type ChildrenPageOptions } from './childrenPage.js';
