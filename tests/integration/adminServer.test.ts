@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminServer, toJacksonJson } from '../../node-core/server/adminServer.js';
 import { JavaDouble } from '../../node-core/server/fourLetterWords.js';
 import { createMemoryLogger } from '../../node-core/log/logger.js';
-import { S0, S1, connection, fakeIntrospection, type FakeIntrospection } from '../unit/fourlw/fakeIntrospection.js';
+import { S0, S1, connection, fakeIntrospection, type FakeIntrospection } from '../unit/server/fakeIntrospection.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/zk38/admin/${name}.body`, import.meta.url), 'utf8');
 

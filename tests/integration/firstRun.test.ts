@@ -99,7 +99,7 @@ describe('README Quick start on a fresh clone', () => {
   }, 300_000);
 
   it('npm test builds and runs the suite, ending with the verdict line', async () => {
-    const result = await runProcess('npm', ['test', '--', 'tests/unit/config'], { cwd: clone, env, timeoutMs: 300_000 });
+    const result = await runProcess('npm', ['test', '--', 'tests/unit/server/config'], { cwd: clone, env, timeoutMs: 300_000 });
     const text = result.stdout + result.stderr;
     expect(result.code, text).toBe(0);
     expect(text).toMatch(/^tests: [1-9]\d* passed, 0 failed$/m);
