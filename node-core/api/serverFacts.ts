@@ -1,6 +1,7 @@
 // Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
 // back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
 import { adminCommand, fourLetterWord as sendFourLetterWord, parseConnectString, type HostPort } from '../client/index.js';
+import { hexLong } from '../protocol/javaText.js';
 import { apiFailure } from './apiError.js';
 import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
 
@@ -70,7 +71,7 @@ function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
     sent: n(stats.packets_sent),
     connections: n(stats.num_alive_client_connections),
     outstanding: n(stats.outstanding_requests),
-    zxid: zxid === undefined ? undefined : `0x${BigInt.asUintN(64, BigInt(zxid)).toString(16)}`,
+    zxid: zxid === undefined ? undefined : hexLong(zxid),
     mode: typeof stats.server_state === 'string' ? stats.server_state : undefined,
     nodeCount: n(body.node_count),
   };

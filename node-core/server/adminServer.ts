@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../log/logger.js';
+import { javaHex } from '../protocol/javaText.js';
 import type { ConnectionInfo, ServerIntrospection } from './introspection.js';
 import {
   JavaDouble,
@@ -12,7 +13,6 @@ import {
   formatJavaDouble,
   formatJavaSocketAddress,
   getTraceMask,
-  javaHex,
   monitorEntries,
   setTraceMask,
   watchSummary,

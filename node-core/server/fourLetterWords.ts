@@ -1,6 +1,7 @@
 // ZooKeeper's four-letter words ("ruok", "mntr", ...) rendered byte-for-byte in ZooKeeper 3.8's text formats from a
 // ServerIntrospection snapshot, plus the helpers the connection layer needs to recognise and gate them.
 
+import { formatJavaDate, javaHex } from '../protocol/javaText.js';
 import { renderConfForConfCommand } from './config/zooCfg.js';
 import type {
   ConnectionInfo,
@@ -84,23 +85,6 @@ export function formatJavaDouble(x: number): string {
   const [mantissa, exponent] = x.toExponential().split('e');
   const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
   return `${m}E${Number(exponent)}`;
-}
-
-/** Long.toHexString: two's complement for negatives, so -1 prints as ffffffffffffffff. */
-export function javaHex(n: bigint | number): string {
-  return BigInt.asUintN(64, BigInt(n)).toString(16);
-}
-
-/** java.util.Date.toString in UTC: "Wed Nov 25 01:15:53 UTC 2026". */
-export function formatJavaDate(ms: number): string {
-  const d = new Date(ms);
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const p = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ` +
-    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
-  );
 }
 
 /** How Java prints an InetSocketAddress without a resolved host name: "/1.2.3.4:5" or "/[::1]:5". */
