@@ -1,6 +1,6 @@
 // How Java and zkCli print ZooKeeper's values, in one place for the four-letter words, the AdminServer, the shell,
 // the GUI's console and log lines: Long.toHexString (zxids, session ids), java.util.Date.toString (ctime, mtime,
-// session expiry) and zkCli's StatPrinter block.
+// session expiry), Double.toString, InetSocketAddress.toString and zkCli's StatPrinter block.
 import type { Stat } from './records.js';
 
 /** Long.toHexString: the two's-complement bits of a signed 64-bit value, lower-case, no padding (-1 -> ffff...). */
@@ -66,4 +66,34 @@ export function formatStatLines(stat: Stat, timeZone?: string): string[] {
     `dataLength = ${stat.dataLength}`,
     `numChildren = ${stat.numChildren}`,
   ];
+}
+
+/** A number that Java holds as a double, so it prints with a decimal point (0.0, 1.5, 1.0E-4). */
+export class JavaDouble {
+  constructor(readonly value: number) {}
+  toString(): string {
+    return formatJavaDouble(this.value);
+  }
+}
+
+/** Double.toString: decimal between 1e-3 and 1e7, otherwise computerized scientific notation. */
+export function formatJavaDouble(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(x);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = x.toExponential().split('e');
+  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
+  return `${m}E${Number(exponent)}`;
+}
+
+/** How Java prints an InetSocketAddress without a resolved host name: "/1.2.3.4:5" or "/[::1]:5". */
+export function formatJavaSocketAddress(address: string, port: number, leadingSlash = true): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const host = mapped ? mapped[1] : address.includes(':') ? `[${address}]` : address;
+  return `${leadingSlash ? '/' : ''}${host}:${port}`;
 }

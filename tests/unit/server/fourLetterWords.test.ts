@@ -1,13 +1,11 @@
 // Four-letter words rendered from a fake introspection against the text Apache ZooKeeper 3.8.0 really printed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatJavaDate, javaHex } from '../../../node-core/protocol/javaText.js';
+import { formatJavaDate, formatJavaDouble, javaHex } from '../../../node-core/protocol/javaText.js';
+import { MNTR_KEYS, monitorEntries } from '../../../node-core/server/monitorEntries.js';
 import {
   FOUR_LETTER_WORDS,
-  MNTR_KEYS,
-  formatJavaDouble,
   isKnownFourLetterWord,
-  monitorEntries,
   refusalText,
   resolveWhitelist,
   runFourLetterWord,
