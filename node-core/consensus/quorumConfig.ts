@@ -2,7 +2,7 @@
 // `version=<hex>`), the text /zookeeper/config holds and reconfig transactions carry. Pure: parsing, rendering and
 // the voter/observer split that quorum calculations use.
 
-export type MemberRole = 'participant' | 'observer';
+import type { MemberRole } from '../protocol/memberRole.js';
 
 export interface QuorumMember {
   id: number;

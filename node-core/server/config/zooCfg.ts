@@ -12,7 +12,8 @@
 
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { QuorumConfigError, parseServerSpec, renderServerSpec, type MemberRole, type ServerSpec } from '../../consensus/quorumConfig.js';
+import { QuorumConfigError, parseServerSpec, renderServerSpec, type ServerSpec } from '../../consensus/quorumConfig.js';
+import type { MemberRole } from '../../protocol/memberRole.js';
 
 export class ConfigError extends Error {
   readonly file: string;
