@@ -1,10 +1,10 @@
 // Output formats zkCli prints: java.util.Date.toString, the Stat block, ACL lines, watch events, path errors.
 import { describe, expect, it } from 'vitest';
-import { formatAclEntry, parseAclText, permString } from '../../../node-core/cli/aclText.js';
-import { keeperErrorText } from '../../../node-core/cli/cliErrors.js';
-import { validateJavaPath } from '../../../node-core/cli/javaPath.js';
+import { formatAclEntry, parseAclText, permString } from '../../../node-core/shell/aclText.js';
+import { keeperErrorText } from '../../../node-core/shell/cliErrors.js';
+import { validateJavaPath } from '../../../node-core/shell/javaPath.js';
 import { formatJavaDate, formatStatLines, javaHex } from '../../../node-core/protocol/javaText.js';
-import { formatWatchedEvent } from '../../../node-core/cli/zkShell.js';
+import { formatWatchedEvent } from '../../../node-core/shell/zkShell.js';
 import { ErrorCode, EventType, KeeperState, type Stat } from '../../../node-core/protocol/index.js';
 
 describe('formatJavaDate', () => {

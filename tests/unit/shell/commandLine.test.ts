@@ -1,7 +1,7 @@
 // zkCli's line splitting (ZooKeeperMain.ARGS_PATTERN) and commons-cli DefaultParser behaviour, as zkCli 3.8 shows them.
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../node-core/cli/cliErrors.js';
-import { parseJavaInt, parseJavaLong, parseOptions, tokenizeCommandLine } from '../../../node-core/cli/commandLine.js';
+import { CliError } from '../../../node-core/shell/cliErrors.js';
+import { parseJavaInt, parseJavaLong, parseOptions, tokenizeCommandLine } from '../../../node-core/shell/commandLine.js';
 
 describe('tokenizeCommandLine', () => {
   it('splits on whitespace and strips one pair of surrounding quotes', () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, type ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
-import { shellConsole } from '../../../node-core/cli/shellConsole.js';
+import { shellConsole } from '../../../node-core/api/shellConsole.js';
 
 let target: ZkTarget;
 let client: ZkClient;

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiFailure } from '../api/apiError.js';
-import type { ClusterBackend, ClusterEvent } from '../api/clusterBackend.js';
+import { apiFailure } from './apiError.js';
+import type { ClusterBackend, ClusterEvent } from './clusterBackend.js';
 import type {
   ClusterInfo,
   ClusterMemberInfo,
@@ -14,7 +14,7 @@ import type {
   MemberRunState,
   MemberServingState,
   ReportedElection,
-} from '../api/contract.js';
+} from './contract.js';
 import { LocalCluster } from '../cluster/localCluster.js';
 import type { EngineKind, MemberState, NodeRuntime, PaddockEngineOptions } from '../cluster/types.js';
 

@@ -1,6 +1,6 @@
 // The shell's own behaviour that needs no server: usage, unknown commands, parse errors, history, printwatches.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZkShell } from '../../../node-core/cli/zkShell.js';
+import { ZkShell } from '../../../node-core/shell/zkShell.js';
 
 function shell() {
   const stdout: string[] = [];

@@ -1,9 +1,9 @@
 // The GUI's console: runs one zkCli command line on a connection the admin API already holds, with zkCli's output
 // and error words, so the console behaves like the zkCli users know without a second session.
-import type { ConsoleBackend } from '../api/consoleBackend.js';
-import { CliError } from './cliErrors.js';
-import { tokenizeCommandLine } from './commandLine.js';
-import { serverCommands, type CommandContext } from './zkCliCommands.js';
+import type { ConsoleBackend } from './consoleBackend.js';
+import { CliError } from '../shell/cliErrors.js';
+import { tokenizeCommandLine } from '../shell/commandLine.js';
+import { serverCommands, type CommandContext } from '../shell/zkCliCommands.js';
 
 /** Session commands of zkCli that would end or replace the GUI's own session. */
 const refused = new Set(['close', 'connect', 'quit']);
