@@ -47,7 +47,10 @@ export interface CampaignReport {
   unknownOutcomes: Record<string, number>;
   linearizability: { verdict: string; explanation?: string; partitions?: number };
   appends: AppendVerdict;
+  /** Nothing lost, duplicated or invented, and the registers proven linearizable. */
   ok: boolean;
+  /** True when the checker ran out of budget on the registers and nothing else failed: neither proof nor refutation. */
+  inconclusive: boolean;
 }
 
 export function checkAppends(appends: readonly AppendRecord[], present: ReadonlyMap<string, string>): AppendVerdict {
@@ -124,6 +127,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const appends = checkAppends(workload.appends, await readLog(reader));
     await reader.close();
 
+    const appendsOk = appends.lost.length === 0 && appends.duplicated.length === 0 && appends.invented.length === 0;
     options.log(`checking ${workload.history.length} operations for linearizability`);
     const result = checkLinearizability(workload.history, znodeRegisterModel, { boundReplyLessByNextReply: true, timeoutMs: 120_000 });
     const linearizability =
@@ -140,7 +144,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       unknownOutcomes: Object.fromEntries(workload.unknownOutcomes),
       linearizability,
       appends,
-      ok: result.ok && appends.lost.length === 0 && appends.duplicated.length === 0 && appends.invented.length === 0,
+      ok: result.ok && appendsOk,
+      inconclusive: result.verdict === 'unknown' && appendsOk,
     };
   } finally {
     await cluster.stop({ timeoutMs: 5_000 }).catch(() => cluster.killAllNow());
@@ -161,6 +166,6 @@ export function formatReport(report: CampaignReport): string {
     ...a.lost.slice(0, 10).map((x) => `  lost ${x}`),
     ...a.duplicated.slice(0, 10).map((x) => `  duplicated ${x}`),
     ...a.invented.slice(0, 10).map((x) => `  invented ${x}`),
-    `verdict: ${report.ok ? 'ok' : 'FAILED'}`,
+    `verdict: ${report.ok ? 'ok' : report.inconclusive ? 'inconclusive (the checker ran out of budget; rerun with more --registers)' : 'FAILED'}`,
   ].join('\n');
 }
