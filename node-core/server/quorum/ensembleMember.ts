@@ -21,14 +21,14 @@ import {
   decodeRevalidationAnswer,
 } from './forwardedRequest.js';
 import { ElectionHistory } from './electionHistory.js';
-import { QuorumPeer, type PeerAction, type DiskAction, type Txn } from '../../consensus/index.js';
+import { ActionExecutor, QuorumPeer, type DiskAction, type PeerEnvironment, type Txn } from '../../consensus/index.js';
 import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
 import { ErrorCode, OpCode } from '../../protocol/index.js';
-import { QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
+import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
@@ -53,6 +53,7 @@ const roleNames: Record<string, ServerState> = { leading: 'leader', following: '
 export class EnsembleMember {
   readonly server: ZooKeeperServer;
   private peer!: QuorumPeer;
+  private executor!: ActionExecutor;
   private election!: ElectionLinks;
   private quorum!: QuorumLinks;
   private admin: AdminServer | undefined;
@@ -65,8 +66,6 @@ export class EnsembleMember {
   private readonly versionDir: string;
   /** Logged transactions not yet applied, in zxid order: commits apply from here. */
   private unapplied: Txn[] = [];
-  private actionQueue: PeerAction[] = [];
-  private draining = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
@@ -143,6 +142,7 @@ export class EnsembleMember {
       connectAttempts: 20,
       log: (message) => this.logger.debug(message),
     });
+    this.executor = new ActionExecutor(this.peer, this.environment());
     const me = this.me;
     this.election = new ElectionLinks({
       myId: this.myId,
@@ -152,7 +152,7 @@ export class EnsembleMember {
       logger: this.logger.child('election'),
       onNotification: (from, message) => {
         const notification = fromWireNotification(message);
-        if (notification) this.run(this.peer.receiveNotification(from, notification, Date.now()));
+        if (notification) this.executor.receiveNotification(from, notification);
       },
     });
     this.quorum = new QuorumLinks({
@@ -161,8 +161,8 @@ export class EnsembleMember {
       peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
-      onPacket: (from, packet) => this.receivePacket(from, packet),
-      onLinkClosed: (peer) => this.run(this.peer.linkClosed(peer, Date.now())),
+      onPacket: (from, packet) => this.executor.receivePacket(from, packet),
+      onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
     await this.election.start();
     await this.quorum.start();
@@ -174,18 +174,17 @@ export class EnsembleMember {
       `Ensemble member ${this.myId} starting: voters ${voters.join(',')}${observers.length ? `, observers ${observers.join(',')}` : ''}, ` +
         `last logged zxid ${zxidHex(lastLogged)}, acceptedEpoch ${acceptedEpoch}, currentEpoch ${currentEpoch}`,
     );
-    this.run(
-      this.peer.start(Date.now(), {
-        acceptedEpoch,
-        currentEpoch,
-        appliedZxid: database.lastProcessedZxid,
-        logTail: this.unapplied,
-      }),
-    );
+    this.executor.start({
+      acceptedEpoch,
+      currentEpoch,
+      appliedZxid: database.lastProcessedZxid,
+      logTail: this.unapplied,
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.executor?.stop();
     clearTimeout(this.tickTimer);
     clearInterval(this.pingTimer);
     clearTimeout(this.readOnlyTimer);
@@ -198,78 +197,35 @@ export class EnsembleMember {
 
   // ---- driving the core ----
 
-  /** Runs actions in the order the core emitted them; actions caused while running queue behind, never jump ahead. */
-  private run(actions: PeerAction[]): void {
-    if (this.stopped) return;
-    this.actionQueue.push(...actions);
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.actionQueue.length > 0) this.execute(this.actionQueue.shift()!);
-    } finally {
-      this.draining = false;
-    }
-    this.scheduleTick();
+  /** How the core's actions reach this member's sockets, disk, timers and server (see ActionExecutor). */
+  private environment(): PeerEnvironment {
+    return {
+      now: () => Date.now(),
+      sendNotification: (to, notification) => this.election.send(to, toWireNotification(notification, this.configData)),
+      sendPacket: (to, packet) => this.quorum.send(to, packet),
+      connectToLeader: (leader) => this.quorum.connectToLeader(leader),
+      closeLink: (peer) => this.quorum.close(peer),
+      sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
+      persist: (action) => this.disk(action),
+      commit: (zxid) => this.applyThrough(zxid),
+      serving: (epoch) => this.becomeServing(epoch),
+      stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
+      configActivated: (change) => this.activateConfig(change),
+      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      learnerPing: (_from, data) => {
+        for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
+      },
+      revalidateSession: (from, data) => this.answerRevalidation(from, data),
+      sessionRevalidated: (data) => this.sessionRevalidated(data),
+      syncDone: () => this.server.pipeline.completeSync(),
+      scheduleTick: (deadline) => this.scheduleTick(deadline),
+    };
   }
 
-  private scheduleTick(): void {
+  private scheduleTick(deadline: number | null): void {
     clearTimeout(this.tickTimer);
-    const deadline = this.peer.nextDeadline();
     if (deadline === null || this.stopped) return;
-    this.tickTimer = setTimeout(() => this.run(this.peer.tick(Date.now())), Math.max(0, deadline - Date.now()));
-  }
-
-  private receivePacket(from: number, packet: QuorumPacket): void {
-    this.run(this.peer.receivePacket(from, packet, Date.now()));
-  }
-
-  private execute(action: PeerAction): void {
-    switch (action.kind) {
-      case 'sendNotification':
-        this.election.send(action.to, toWireNotification(action.notification, this.configData));
-        return;
-      case 'sendPacket':
-        this.quorum.send(action.to, action.packet);
-        return;
-      case 'connectToLeader':
-        this.quorum.connectToLeader(action.leader);
-        return;
-      case 'closeLink':
-        this.quorum.close(action.peer);
-        return;
-      case 'sendSnapshot':
-        this.sendSnapshot(action.to, action.zxid);
-        return;
-      case 'commit':
-        this.applyThrough(action.zxid);
-        return;
-      case 'serving':
-        this.becomeServing(action.epoch);
-        return;
-      case 'leaderReceivedRequest':
-        this.receiveForwarded(action.from, action.data);
-        return;
-      case 'learnerPing':
-        for (const sessionId of decodeSessionTouches(action.data)) this.server.sessions.touch(sessionId, Date.now());
-        return;
-      case 'revalidateSession':
-        this.answerRevalidation(action.from, action.data);
-        return;
-      case 'sessionRevalidated':
-        this.sessionRevalidated(action.data);
-        return;
-      case 'syncDone':
-        this.server.pipeline.completeSync();
-        return;
-      case 'state':
-        this.changeState(action.state, action.leader, action.reason);
-        return;
-      case 'configActivated':
-        this.activateConfig(action.change);
-        return;
-      default:
-        this.disk(action);
-    }
+    this.tickTimer = setTimeout(() => this.executor.tick(), Math.max(0, deadline - Date.now()));
   }
 
   /** A newer membership is in force: persist it, reach its members, and carry it in notifications and views. */
@@ -305,7 +261,7 @@ export class EnsembleMember {
       this.diskBarrier = this.diskTail;
     }
     this.diskTail.then(
-      () => this.run(this.peer.diskDone(action.ticket, Date.now())),
+      () => this.executor.diskDone(action.ticket),
       (error: unknown) => this.diskFailed(error),
     );
   }
@@ -382,12 +338,10 @@ export class EnsembleMember {
 
   /** The pipeline asked to propose a prepared write (leader only). */
   propose(zxid: bigint, entryBytes: Buffer): void {
-    const { zxid: proposed, actions } = this.peer.propose(entryBytes, zxid, Date.now());
-    if (proposed === null) {
+    if (this.executor.propose(entryBytes, zxid) === null) {
       this.logger.warn(`could not propose ${zxidHex(zxid)}: not leading an established quorum`);
       this.stopServing('lost leadership while proposing');
     }
-    this.run(actions);
   }
 
   private becomeServing(epoch: bigint): void {
@@ -396,7 +350,7 @@ export class EnsembleMember {
     const leading = this.peer.state === 'leading';
     if (leading) {
       server.pipeline.setLastProposedZxid(makeZxid(epoch, 0n));
-      server.pipeline.routeSyncsThrough(() => this.run(this.peer.sync(null)));
+      server.pipeline.routeSyncsThrough(() => this.executor.sync(null));
       // A new leader knows no owners: each session's next REVALIDATE or write names it, as in ZooKeeper.
       this.sessionOwners.clear();
       // Sessions known from the transactions get a full timeout from now, as ZooKeeper's new leader gives them.
@@ -445,9 +399,7 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    const { accepted, actions } = this.peer.forwardRequest(encodeForwardedRequest(request));
-    this.run(actions);
-    if (!accepted) this.stopServing('the leader link is not ready for requests');
+    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -464,7 +416,7 @@ export class EnsembleMember {
       return;
     }
     if (request.type === OpCode.sync) {
-      this.run(this.peer.sync(from));
+      this.executor.sync(from);
       return;
     }
     // The owner is the link it came by, as ZooKeeper's LearnerHandler stamps it; a session created there is owned there.
@@ -498,9 +450,7 @@ export class EnsembleMember {
       return;
     }
     this.revalidations.set(sessionId, [done]);
-    const { accepted, actions } = this.peer.revalidateSession(encodeRevalidation(sessionId, timeout));
-    this.run(actions);
-    if (!accepted) this.stopServing('the leader link is not ready to revalidate sessions');
+    if (!this.executor.revalidateSession(encodeRevalidation(sessionId, timeout))) this.stopServing('the leader link is not ready to revalidate sessions');
   }
 
   /** Leader: a learner's client re-attached `sessionId` there; if the session lives, that learner now owns it. */
@@ -519,7 +469,7 @@ export class EnsembleMember {
       this.sessionOwners.set(sessionId, from);
     }
     this.logger.debug(`Session 0x${sessionId.toString(16)} revalidated by ${from}: ${valid ? 'valid' : 'invalid'}`);
-    this.run(this.peer.answerRevalidation(from, encodeRevalidationAnswer(sessionId, valid)));
+    this.executor.answerRevalidation(from, encodeRevalidationAnswer(sessionId, valid));
   }
 
   private sessionRevalidated(data: Buffer): void {
