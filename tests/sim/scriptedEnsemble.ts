@@ -161,8 +161,9 @@ export class ScriptedEnsemble {
     const member = this.member(id);
     if (member.executor === null || member.peer === null) return false;
     const data = Buffer.from(text, 'utf8');
+    this.print(`${id}: write "${text}"`);
     const taken = member.peer.state === 'leading' ? member.executor.propose(data) !== null : member.executor.forwardRequest(data);
-    this.print(`${id}: write "${text}"${taken ? '' : ' refused'}`);
+    if (!taken) this.print(`${id}: write refused`);
     return taken;
   }
 
@@ -207,7 +208,7 @@ export class ScriptedEnsemble {
       const p = m.peer;
       return (
         `${m.id}: ${p.state}${p.isServing ? ' serving' : ''} leader=${p.leaderId ?? '-'} accepted=${p.acceptedEpoch} ` +
-        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => e.data).join(',') || '-'}`
+        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => describeData(Buffer.from(e.data))).join(',') || '-'}`
       );
     });
   }

@@ -6,7 +6,10 @@ import { quorumPacketTypeName, serverStateName, type QuorumPacket } from '../../
 
 export function describeNotification(notification: Notification): string {
   const { leader, zxid, electionEpoch, peerEpoch, state } = notification;
-  return `vote leader=${leader} zxid=${zxidHex(zxid)} round=${electionEpoch} peerEpoch=${peerEpoch} ${serverStateName(state)}`;
+  // An observer votes for nobody: sid and epoch Long.MIN_VALUE.
+  const who = leader < 0 ? 'none' : String(leader);
+  const epoch = peerEpoch < 0n ? 'none' : String(peerEpoch);
+  return `vote leader=${who} zxid=${zxidHex(zxid)} round=${electionEpoch} peerEpoch=${epoch} ${serverStateName(state)}`;
 }
 
 export function describePacket(packet: QuorumPacket): string {
