@@ -12,7 +12,7 @@ import {
   type PeerEnvironment,
 } from '../../node-core/consensus/index.js';
 import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange, type QuorumConfig } from '../../node-core/consensus/quorumConfig.js';
-import { QuorumPacketType, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
+import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
 import { CommittedHistory, FakeStore, type Applied } from './fakeStore.js';
 import { describeData, describeDisk, describeNotification, describePacket } from './traceFormat.js';
 
@@ -237,7 +237,7 @@ export class ScriptedEnsemble {
       closeLink: (peer) => send({ kind: 'closed', from: id, to: peer }, true),
       sendSnapshot: (to, zxid) => {
         const data = member.store.snapshotAt(zxid);
-        if (data !== null) send({ kind: 'packet', from: id, to, packet: { type: QuorumPacketType.SNAP, zxid, data, authinfo: [] } }, true);
+        if (data !== null) send({ kind: 'packet', from: id, to, packet: quorumPacket(QuorumPacketType.SNAP, zxid, data) }, true);
       },
       persist: (action) => {
         member.store.write(action, this.now);

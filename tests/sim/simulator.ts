@@ -10,7 +10,7 @@ import {
   type PeerEnvironment,
   zxidHex,
 } from '../../node-core/consensus/index.js';
-import { QuorumPacketType, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
+import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
 import { CommittedHistory, FakeStore, type Applied } from './fakeStore.js';
 import { Prng } from './prng.js';
 
@@ -314,7 +314,7 @@ export class Simulation {
       closeLink: (peer) => this.closeLink(member.id, peer),
       sendSnapshot: (to, zxid) => {
         const data = member.store.snapshotAt(zxid);
-        if (data !== null) this.sendPacket(member.id, to, { type: QuorumPacketType.SNAP, zxid, data, authinfo: [] });
+        if (data !== null) this.sendPacket(member.id, to, quorumPacket(QuorumPacketType.SNAP, zxid, data));
       },
       persist: (action) => this.enqueueDisk(member, action),
       commit: (zxid) => this.applyUpTo(member, zxid),
