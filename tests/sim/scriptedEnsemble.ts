@@ -109,6 +109,12 @@ export class ScriptedEnsemble {
     }
   }
 
+  /** A crashed member starts again from what its disk made durable. */
+  restart(id: number): void {
+    if (this.member(id).incarnation === 0) throw new Error(`member ${id} never ran: start it`);
+    this.start([id]);
+  }
+
   /** The member dies: unfinished disk writes and its messages in flight are lost; its links close on the others. */
   crash(id: number): void {
     const member = this.member(id);

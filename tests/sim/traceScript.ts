@@ -116,6 +116,9 @@ function runStep(ensemble: ScriptedEnsemble, name: string, args: string[], keys:
     case 'crash':
       ensemble.crash(oneId(args[0], command));
       return [];
+    case 'restart':
+      ensemble.restart(oneId(args[0], command));
+      return [];
     case 'isolate':
       ensemble.cut.add(oneId(args[0], command));
       return [];
