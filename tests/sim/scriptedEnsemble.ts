@@ -3,17 +3,17 @@
 // that complete in order when delivered, and the clock only moves on `tick`. Unit tests and the golden traces use it;
 // every effect is also rendered as a line of text.
 import {
-  ActionExecutor,
-  QuorumPeer,
   epochOf,
   makeZxid,
   zxidHex,
   type Notification,
   type PeerEnvironment,
+  type QuorumPeer,
 } from '../../node-core/consensus/index.js';
 import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange, type QuorumConfig } from '../../node-core/consensus/quorumConfig.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
-import { CommittedHistory, FakeStore, type Applied } from './fakeStore.js';
+import { CommittedHistory, type Applied } from './fakeStore.js';
+import { SimMember } from './simMember.js';
 import { describeData, describeDisk, describeNotification, describePacket } from './traceFormat.js';
 
 export interface ScriptedOptions {
@@ -33,15 +33,9 @@ export type InFlight =
   | { kind: 'closed'; from: number; to: number }
   | { kind: 'disk'; from: number; to: number; incarnation: number; ticket: number };
 
-export interface ScriptedMember {
-  readonly id: number;
-  alive: boolean;
-  incarnation: number;
-  readonly store: FakeStore;
-  peer: QuorumPeer | null;
-  executor: ActionExecutor | null;
+export class ScriptedMember extends SimMember {
   /** Every commit action this member carried out, across restarts. */
-  readonly commits: bigint[];
+  readonly commits: bigint[] = [];
 }
 
 const tickStepMs = 10;
@@ -74,11 +68,11 @@ export class ScriptedEnsemble {
   constructor(private readonly options: ScriptedOptions) {
     this.hidden = new Set(options.hiddenPackets ?? []);
     for (const id of [...options.voters, ...(options.observers ?? [])].sort((a, b) => a - b)) {
-      const store = new FakeStore(id, {
+      const member = new ScriptedMember(id, {
         applied: (entry, index) => this.checkApplied(id, entry, index),
         violation: (message) => this.violations.push(message),
       });
-      this.members.set(id, { id, alive: false, incarnation: 0, store, peer: null, executor: null, commits: [] });
+      this.members.set(id, member);
     }
   }
 
@@ -87,11 +81,7 @@ export class ScriptedEnsemble {
   start(ids: readonly number[] = [...this.members.keys()]): void {
     for (const id of ids) {
       const member = this.member(id);
-      if (member.alive) throw new Error(`member ${id} is already running`);
-      member.alive = true;
-      member.incarnation++;
-      const durable = member.store.boot(this.now);
-      member.peer = new QuorumPeer({
+      const config = {
         myId: id,
         voters: this.options.voters,
         observers: this.options.observers ?? [],
@@ -102,10 +92,10 @@ export class ScriptedEnsemble {
         committedLogSize: this.options.committedLogSize,
         configData: this.options.reconfig ? Buffer.from(renderQuorumConfig(membership(this.options.voters, this.options.observers ?? [], 0n))) : undefined,
         configChangeOf: this.options.reconfig ? scriptedConfigChange : undefined,
-      });
-      member.executor = new ActionExecutor(member.peer, this.environment(member));
+      };
+      const durable = member.boot(this.now, config, this.environment(member));
       this.print(`${id}: start accepted=${durable.acceptedEpoch} current=${durable.currentEpoch} applied=${zxidHex(durable.appliedZxid)} log=${durable.logTail.length}`);
-      member.executor.start(durable);
+      member.executor!.start(durable);
     }
   }
 
@@ -117,12 +107,7 @@ export class ScriptedEnsemble {
 
   /** The member dies: unfinished disk writes and its messages in flight are lost; its links close on the others. */
   crash(id: number): void {
-    const member = this.member(id);
-    member.alive = false;
-    member.executor?.stop();
-    member.executor = null;
-    member.peer = null;
-    member.store.crash(0);
+    this.member(id).crash(0);
     this.inFlight = this.inFlight.filter((m) => m.from !== id && m.to !== id);
     this.print(`${id}: crash`);
     for (const other of this.members.values()) {

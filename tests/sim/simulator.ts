@@ -2,17 +2,11 @@
 // that drops, delays, reorders and duplicates, quorum links with TCP semantics (FIFO until they break), partitions,
 // crash/restart with only durable state surviving (and a possibly torn last write), and clients writing to random
 // members. Safety invariants are checked after every event; a run is a pure function of its seed.
-import {
-  ActionExecutor,
-  QuorumPeer,
-  type DiskAction,
-  type Notification,
-  type PeerEnvironment,
-  zxidHex,
-} from '../../node-core/consensus/index.js';
+import { type DiskAction, type Notification, type PeerEnvironment, zxidHex } from '../../node-core/consensus/index.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
-import { CommittedHistory, FakeStore, type Applied } from './fakeStore.js';
+import { CommittedHistory, type Applied } from './fakeStore.js';
 import { Prng } from './prng.js';
+import { SimMember } from './simMember.js';
 
 export interface SimOptions {
   seed: number;
@@ -58,19 +52,11 @@ export interface SimResult {
   trace: string[];
 }
 
-interface Member {
-  id: number;
-  alive: boolean;
-  incarnation: number;
-  peer: QuorumPeer | null;
-  /** Carries out the peer's actions through this simulator (one per incarnation). */
-  executor: ActionExecutor | null;
-  store: FakeStore;
-  serving: boolean;
-  pendingWrites: Map<string, ClientWrite>;
-  tickToken: number;
-  scheduledTickAt: number;
-  lastState: string;
+class Member extends SimMember {
+  serving = false;
+  pendingWrites = new Map<string, ClientWrite>();
+  tickToken = 0;
+  scheduledTickAt = Infinity;
 }
 
 type Event =
@@ -188,22 +174,12 @@ export class Simulation {
     this.diskMaxMs = this.rng.pick([1, 5, 15, 50]);
     this.inFlightCrashRate = this.rng.pick([0, 0.001, 0.003]);
     for (const id of [...this.voterIds, ...this.observerIds]) {
-      this.members.push({
-        id,
-        alive: false,
-        incarnation: 0,
-        peer: null,
-        executor: null,
-        store: new FakeStore(id, {
+      this.members.push(
+        new Member(id, {
           applied: (entry, index) => this.checkApplied(id, entry, index),
           violation: (message) => this.violation(message),
         }),
-        serving: false,
-        pendingWrites: new Map(),
-        tickToken: 0,
-        scheduledTickAt: Infinity,
-        lastState: '',
-      });
+      );
     }
   }
 
@@ -248,12 +224,7 @@ export class Simulation {
   // ---- members ----
 
   private startMember(member: Member): void {
-    member.alive = true;
-    member.incarnation++;
-    const durable = member.store.boot(this.now);
-    member.serving = false;
-    member.pendingWrites = new Map();
-    member.peer = new QuorumPeer({
+    const config = {
       myId: member.id,
       voters: this.voterIds,
       observers: this.observerIds,
@@ -262,19 +233,17 @@ export class Simulation {
       syncLimit: 5,
       committedLogSize: this.options.committedLogSize ?? this.rng.pick([3, 20, 500]),
       connectRetryMs: 100,
-      log: (message) => this.note(`  ${message}`),
-    });
-    member.executor = new ActionExecutor(member.peer, this.environment(member));
+      log: (message: string) => this.note(`  ${message}`),
+    };
+    const durable = member.boot(this.now, config, this.environment(member));
+    member.serving = false;
+    member.pendingWrites = new Map();
     this.note(`start ${member.id} (incarnation ${member.incarnation}) accepted=${durable.acceptedEpoch} current=${durable.currentEpoch} applied=${zxidHex(durable.appliedZxid)} log=${durable.logTail.length}`);
-    member.executor.start(durable);
+    member.executor!.start(durable);
   }
 
   private crash(member: Member): void {
     this.crashes++;
-    member.alive = false;
-    member.executor?.stop();
-    member.executor = null;
-    member.peer = null;
     member.serving = false;
     this.failPending(member);
     // The first unfinished write may have reached the disk in part: a prefix of its entries survives.
@@ -286,7 +255,7 @@ export class Simulation {
     } else {
       this.note(`crash ${member.id}`);
     }
-    member.store.crash(kept);
+    member.crash(kept);
     // Links of a dead member break; its peers may hear at once or only through their timeouts.
     const loud = this.rng.chance(0.5);
     for (const other of this.members) {
