@@ -2,10 +2,12 @@
 // that drops, delays, reorders and duplicates, quorum links with TCP semantics (FIFO until they break), partitions,
 // crash/restart with only durable state surviving (and a possibly torn last write), and clients writing to random
 // members. Safety invariants are checked after every event; a run is a pure function of its seed.
-import { type DiskAction, type Notification, type PeerEnvironment, zxidHex } from '../../node-core/consensus/index.js';
-import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
+import { type DiskAction, type PeerEnvironment, zxidHex } from '../../node-core/consensus/index.js';
+import { QuorumPacketType, quorumPacket, quorumPacketTypeName } from '../../node-core/protocol/quorumPackets.js';
 import { CommittedHistory, type Applied } from './fakeStore.js';
+import { EventQueue } from './eventQueue.js';
 import { Prng } from './prng.js';
+import { SimNetwork, type NetworkEvent } from './simNetwork.js';
 import { SimMember } from './simMember.js';
 
 export interface SimOptions {
@@ -60,9 +62,7 @@ class Member extends SimMember {
 }
 
 type Event =
-  | { kind: 'notification'; from: number; to: number; notification: Notification }
-  | { kind: 'packet'; from: number; to: number; link: number; packet: QuorumPacket }
-  | { kind: 'linkClosed'; at: number; peer: number; incarnation: number }
+  | NetworkEvent
   | { kind: 'disk'; member: number; incarnation: number }
   | { kind: 'tick'; member: number; token: number }
   | { kind: 'client' }
@@ -70,61 +70,12 @@ type Event =
   | { kind: 'restart'; member: number }
   | { kind: 'crash'; member: number; incarnation: number };
 
-interface Scheduled {
-  at: number;
-  seq: number;
-  event: Event;
-}
-
-class EventQueue {
-  private readonly heap: Scheduled[] = [];
-  private seq = 0;
-
-  push(at: number, event: Event): void {
-    const item = { at, seq: this.seq++, event };
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): Scheduled | undefined {
-    const heap = this.heap;
-    if (heap.length === 0) return undefined;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && this.less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && this.less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  private less(a: Scheduled, b: Scheduled): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-}
-
 const tickTime = 100;
 
 export class Simulation {
   private readonly rng: Prng;
-  private readonly queue = new EventQueue();
+  private readonly queue = new EventQueue<Event>();
+  private readonly network: SimNetwork;
   private readonly members: Member[] = [];
   private readonly voterIds: number[];
   private readonly observerIds: number[];
@@ -144,16 +95,7 @@ export class Simulation {
   private quietAfter = Infinity;
   /** Clients pause now and then, so that leaders are sometimes idle when members rejoin (TRUNC, empty DIFF). */
   private clientsActive = true;
-  // links: key "a-b" (a<b) -> current link id, or absent when closed
-  private readonly links = new Map<string, number>();
-  private nextLink = 1;
-  private readonly lastDelivery = new Map<string, number>();
-  private readonly partitioned = new Set<string>();
   // fault parameters, drawn per seed
-  private readonly dropRate: number;
-  private readonly dupRate: number;
-  private readonly maxDelay: number;
-  private readonly linkBreakRate: number;
   private readonly faultEveryMs: number;
   private readonly writeEveryMs: number;
   private readonly diskMaxMs: number;
@@ -165,10 +107,21 @@ export class Simulation {
     const observers = options.observers ?? (this.rng.chance(0.3) ? 1 : 0);
     this.voterIds = Array.from({ length: voters }, (_, i) => i + 1);
     this.observerIds = Array.from({ length: observers }, (_, i) => voters + i + 1);
-    this.dropRate = this.rng.next() * 0.1;
-    this.dupRate = this.rng.next() * 0.05;
-    this.maxDelay = this.rng.int(2, 40);
-    this.linkBreakRate = this.rng.next() * 0.004;
+    const dropRate = this.rng.next() * 0.1;
+    const dupRate = this.rng.next() * 0.05;
+    const maxDelay = this.rng.int(2, 40);
+    const linkBreakRate = this.rng.next() * 0.004;
+    this.network = new SimNetwork(
+      {
+        rng: this.rng,
+        now: () => this.now,
+        healed: () => this.healed,
+        schedule: (at, event) => this.queue.push(at, event),
+        isAlive: (id) => this.member(id).alive,
+        incarnationOf: (id) => this.member(id).incarnation,
+      },
+      { dropRate, dupRate, maxDelay, linkBreakRate },
+    );
     this.faultEveryMs = this.rng.int(300, 3000);
     this.writeEveryMs = this.rng.int(10, 80);
     this.diskMaxMs = this.rng.pick([1, 5, 15, 50]);
@@ -258,14 +211,8 @@ export class Simulation {
     member.crash(kept);
     // Links of a dead member break; its peers may hear at once or only through their timeouts.
     const loud = this.rng.chance(0.5);
-    for (const other of this.members) {
-      if (other === member) continue;
-      const key = this.linkKey(member.id, other.id);
-      if (this.links.has(key)) {
-        this.links.delete(key);
-        if (loud) this.notifyClosed(other.id, member.id);
-      }
-    }
+    const others = this.members.filter((m) => m !== member).map((m) => m.id);
+    this.network.dropLinksOf(member.id, others, loud);
   }
 
   private failPending(member: Member): void {
@@ -277,13 +224,13 @@ export class Simulation {
   private environment(member: Member): PeerEnvironment {
     return {
       now: () => this.now,
-      sendNotification: (to, notification) => this.sendNotification(member.id, to, notification),
-      sendPacket: (to, packet) => this.sendPacket(member.id, to, packet),
-      connectToLeader: (leader) => this.connect(member.id, leader),
-      closeLink: (peer) => this.closeLink(member.id, peer),
+      sendNotification: (to, notification) => this.network.sendNotification(member.id, to, notification),
+      sendPacket: (to, packet) => this.network.sendPacket(member.id, to, packet),
+      connectToLeader: (leader) => this.network.connect(member.id, leader),
+      closeLink: (peer) => this.network.closeLink(member.id, peer),
       sendSnapshot: (to, zxid) => {
         const data = member.store.snapshotAt(zxid);
-        if (data !== null) this.sendPacket(member.id, to, quorumPacket(QuorumPacketType.SNAP, zxid, data));
+        if (data !== null) this.network.sendPacket(member.id, to, quorumPacket(QuorumPacketType.SNAP, zxid, data));
       },
       persist: (action) => this.enqueueDisk(member, action),
       commit: (zxid) => this.applyUpTo(member, zxid),
@@ -356,76 +303,6 @@ export class Simulation {
     if (problem !== null) this.violation(problem);
   }
 
-  // ---- network ----
-
-  private linkKey(a: number, b: number): string {
-    return a < b ? `${a}-${b}` : `${b}-${a}`;
-  }
-
-  private reachable(a: number, b: number): boolean {
-    return this.member(a).alive && this.member(b).alive && !this.partitioned.has(this.linkKey(a, b));
-  }
-
-  private delay(): number {
-    return this.rng.int(0, this.maxDelay);
-  }
-
-  private sendNotification(from: number, to: number, notification: Notification): void {
-    if (!this.reachable(from, to) || this.rng.chance(this.healed ? 0 : this.dropRate)) return;
-    this.queue.push(this.now + this.delay(), { kind: 'notification', from, to, notification });
-    if (!this.healed && this.rng.chance(this.dupRate)) {
-      this.queue.push(this.now + this.delay(), { kind: 'notification', from, to, notification });
-    }
-  }
-
-  private connect(from: number, to: number): void {
-    const key = this.linkKey(from, to);
-    if (this.links.has(key)) {
-      // The shell contract: a new link first closes the old one, reported to the other side before anything new.
-      this.links.delete(key);
-      this.queue.push(this.now, { kind: 'linkClosed', at: to, peer: from, incarnation: this.member(to).incarnation });
-    }
-    if (!this.reachable(from, to)) {
-      this.notifyClosed(from, to);
-      return;
-    }
-    this.links.set(key, this.nextLink++);
-  }
-
-  private closeLink(from: number, to: number): void {
-    const key = this.linkKey(from, to);
-    if (!this.links.has(key)) return;
-    this.links.delete(key);
-    this.notifyClosed(to, from);
-  }
-
-  private notifyClosed(at: number, peer: number): void {
-    this.queue.push(this.now + this.delay() + 1, { kind: 'linkClosed', at, peer, incarnation: this.member(at).incarnation });
-  }
-
-  private breakLink(a: number, b: number): void {
-    const key = this.linkKey(a, b);
-    if (!this.links.has(key)) return;
-    this.links.delete(key);
-    this.notifyClosed(a, b);
-    this.notifyClosed(b, a);
-  }
-
-  private sendPacket(from: number, to: number, packet: QuorumPacket): void {
-    const key = this.linkKey(from, to);
-    const link = this.links.get(key);
-    if (link === undefined) return; // closed; the sender hears of it separately
-    if (!this.healed && this.rng.chance(this.linkBreakRate)) {
-      this.breakLink(from, to);
-      return;
-    }
-    // TCP: FIFO per direction, whatever the random delay.
-    const direction = `${from}>${to}`;
-    const at = Math.max(this.now + this.delay(), this.lastDelivery.get(direction) ?? 0);
-    this.lastDelivery.set(direction, at);
-    this.queue.push(at, { kind: 'packet', from, to, link, packet });
-  }
-
   // ---- events ----
 
   private member(id: number): Member {
@@ -436,13 +313,13 @@ export class Simulation {
     switch (event.kind) {
       case 'notification': {
         const member = this.member(event.to);
-        if (!member.alive || member.executor === null || !this.reachable(event.from, event.to)) return;
+        if (!member.alive || member.executor === null || !this.network.reachable(event.from, event.to)) return;
         member.executor.receiveNotification(event.from, event.notification);
         return;
       }
       case 'packet': {
         const member = this.member(event.to);
-        if (this.links.get(this.linkKey(event.from, event.to)) !== event.link) return;
+        if (!this.network.isOpen(event.from, event.to, event.link)) return;
         if (!member.alive || member.executor === null) return;
         this.note(`${event.from}->${event.to} ${quorumPacketTypeName(event.packet.type)} ${zxidHex(event.packet.zxid)}`);
         member.executor.receivePacket(event.from, event.packet);
@@ -538,13 +415,12 @@ export class Simulation {
       const fully = this.rng.chance(0.5);
       for (const other of this.members) {
         if (other.id !== isolated && (fully || this.rng.chance(0.7))) {
-          this.partitioned.add(this.linkKey(isolated, other.id));
-          this.breakLink(isolated, other.id);
+          this.network.partition(isolated, other.id);
         }
       }
       this.note(`partition ${isolated} from some`);
     } else if (roll < 0.75) {
-      this.partitioned.clear();
+      this.network.healPartitions();
       this.note('partitions healed');
     } else if (roll < 0.85 && alive.length > 0) {
       // Kill the leader specifically: the interesting case.
@@ -556,13 +432,13 @@ export class Simulation {
     } else {
       const a = this.rng.pick(this.members).id;
       const b = this.rng.pick(this.members).id;
-      if (a !== b) this.breakLink(a, b);
+      if (a !== b) this.network.breakLink(a, b);
     }
   }
 
   private heal(): void {
     this.healed = true;
-    this.partitioned.clear();
+    this.network.healPartitions();
     this.note('--- healed ---');
     for (const member of this.members) {
       if (!member.alive) this.queue.push(this.now, { kind: 'restart', member: member.id });
