@@ -3,8 +3,9 @@
 import { isDistributed, type ZooConfig } from './config/zooCfg.js';
 import type { Logger } from '../log/logger.js';
 import { ZooKeeperServer } from './zooKeeperServer.js';
-import { attachFourLetterWords, startAdminServer } from './serverIntrospection.js';
+import { fourLetterWordsFor, startAdminServer } from './serverIntrospection.js';
 import { EnsembleMember } from './quorum/ensembleMember.js';
+import { standaloneRole } from './serverRole.js';
 
 export interface RunningServer {
   server: ZooKeeperServer;
@@ -17,8 +18,7 @@ export async function startServerFromConfig(config: ZooConfig, logger: Logger): 
     await member.start();
     return { server: member.server, stop: () => member.stop() };
   }
-  const server = new ZooKeeperServer(config, logger);
-  attachFourLetterWords(server);
+  const server = new ZooKeeperServer(config, logger, 1, standaloneRole, fourLetterWordsFor);
   await server.start();
   const admin = await startAdminServer(server);
   logger.info(`Paddock server started (standalone), serving clients`);
