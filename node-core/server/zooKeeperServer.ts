@@ -36,6 +36,8 @@ import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import { listenTcp } from './listenTcp.js';
 import type { ServerIntrospectionView } from './serverIntrospection.js';
+import type { DiskFailureHandler } from './diskFailure.js';
+import { TxnLogFailedError } from '../storage/txnLog.js';
 
 /** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
 const refusedWhenReadOnly: ReadonlySet<number> = new Set([
@@ -62,6 +64,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly connectionsBySession = new Map<bigint, ClientConnection>();
   private readonly connectionsPerAddress = new Map<string, number>();
   private readonly listeners: net.Server[] = [];
+  /** Every accepted socket, also TLS ones still in their handshake, so a stop can destroy them all at once. */
+  private readonly sockets = new Set<net.Socket>();
   private timers: NodeJS.Timeout[] = [];
   readonly statistics = new ServerStatistics();
   startedAt = 0;
@@ -96,7 +100,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
    * when the member rejoins a quorum. The replicated sessions in `sessions` stay as they were meanwhile.
    */
   private readOnlySessions: SessionTracker | undefined;
-  private stopping = false;
+  private stopped: Promise<void> | undefined;
   /** Extra four-letter words and state an ensemble member layers on top (mode, quorum figures). */
   fourLetterWordRunner: (word: string, connection: ClientConnection) => string = () => '';
   fourLetterWordNames: ReadonlySet<string> = new Set();
@@ -106,6 +110,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     readonly config: ZooConfig,
     readonly logger: Logger,
     private readonly serverId = 1,
+    private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {}
 
   get isServing(): boolean {
@@ -177,6 +182,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
     server.on(event, (socket: net.Socket) => this.accept(socket));
+    server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
     return listenTcp(server, address, port).then(() => server);
   }
@@ -218,13 +227,36 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     for (const connection of this.connections.values()) connection.close();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.stopServing();
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    for (const connection of this.connections.values()) connection.close();
+  /**
+   * Stops at once, as ZooKeeper does on SIGTERM: client sockets are destroyed, not drained (a client that never
+   * reads must not hold the stop open), and writes not yet acknowledged are abandoned, which is safe because a
+   * write is acknowledged only after its fsync. Resolves once no socket, timer or file of the server is left.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.close();
+    return this.stopped;
+  }
+
+  private async close(): Promise<void> {
+    await this.closeClientPorts();
     await this.database?.close();
+  }
+
+  /** The client side of stop(): an ensemble member closes it first and its database once its disk work is done. */
+  closeClientPorts(): Promise<void> {
+    this.portsClosed ??= this.destroySockets();
+    return this.portsClosed;
+  }
+
+  private portsClosed: Promise<void> | undefined;
+
+  private async destroySockets(): Promise<void> {
+    this.stopServing();
+    // close() only stops accepting; its callback waits for every accepted socket, hence the destroy right after.
+    const listenersClosed = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    for (const connection of this.connections.values()) connection.close();
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(listenersClosed);
   }
 
   addresses(): net.AddressInfo[] {
@@ -232,6 +264,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   private accept(socket: net.Socket): void {
+    if (this.portsClosed !== undefined) {
+      socket.destroy();
+      return;
+    }
     const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const count = this.connectionsPerAddress.get(address) ?? 0;
     const max = this.config.maxClientCnxns;
@@ -630,8 +666,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   commitFailed(error: Error): void {
-    this.logger.error(`Stopping: ${error.message}`);
+    // A stop closes the log under writes still in the pipeline; only a failure of the disk itself is one.
+    if (this.portsClosed !== undefined && !(error instanceof TxnLogFailedError)) return;
     for (const connection of this.connections.values()) connection.close();
     this.stopServing();
+    this.onDiskFailure(error);
   }
 }

@@ -58,8 +58,21 @@ export interface ZkTarget {
   kill(id: number): Promise<void>;
   /** Starts a killed member again on the same config and data, and waits until it serves. */
   restart(id: number): Promise<void>;
+  /**
+   * Sends `signal` to one member's process (as systemd or kill(1) would) and waits up to `timeoutMs` for it to
+   * exit; a member still running then is SIGKILLed and reported as timed out.
+   */
+  signalAndWait(id: number, signal: NodeJS.Signals, timeoutMs?: number): Promise<MemberExit>;
   fourLetterWord(word: string, id?: number): Promise<string>;
   logTail(id: number, lines?: number): string;
+}
+
+export interface MemberExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From sending the signal to the process's exit, as the parent saw it. */
+  elapsedMs: number;
+  timedOut: boolean;
 }
 
 export interface LaunchCommand {
@@ -154,6 +167,7 @@ interface Running {
   child: ChildProcess;
   exited: Promise<void>;
   exitInfo: string | undefined;
+  exitedAt?: number;
 }
 
 export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOptions = {}): Promise<ZkTarget> {
@@ -220,6 +234,7 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     const entry: Running = { child, exitInfo: undefined, exited: Promise.resolve() };
     entry.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
+        entry.exitedAt = performance.now();
         entry.exitInfo = signal !== null ? `signal ${signal}` : `code ${String(code)}`;
         lastExit.set(m.id, entry.exitInfo);
         if (pid !== undefined) liveProcessGroups.delete(pid);
@@ -351,6 +366,16 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
       launch(m);
       await sleep(50);
       await waitServing([m]);
+    },
+    async signalAndWait(id: number, signal: NodeJS.Signals, timeoutMs = 10_000): Promise<MemberExit> {
+      const entry = running.get(id);
+      if (entry === undefined) throw new Error(`server ${id} is not running`);
+      const sentAt = performance.now();
+      entry.child.kill(signal);
+      const timedOut = await Promise.race([entry.exited.then(() => false), sleep(timeoutMs).then(() => true)]);
+      if (timedOut) await terminate(memberById(id), false);
+      const { exitCode: code, signalCode } = entry.child;
+      return { code, signal: signalCode, elapsedMs: (entry.exitedAt ?? performance.now()) - sentAt, timedOut };
     },
     fourLetterWord(word: string, id = 1) {
       return fourLetterWord(HOST, memberById(id).clientPort, word);

@@ -39,6 +39,8 @@ export class ElectionLinks {
   /** The newest notification per peer waiting for a link (ZooKeeper keeps only the latest one too). */
   private readonly pending = new Map<number, Buffer>();
   private readonly dialing = new Set<number>();
+  /** Every socket, also those still dialling or greeting, so stop() reaches them all. */
+  private readonly sockets = new Set<net.Socket>();
   private closed = false;
 
   constructor(private readonly options: ElectionLinksOptions) {}
@@ -50,11 +52,20 @@ export class ElectionLinks {
     this.server = server;
   }
 
+  /** Destroys every link at once; the listener's close waits for its accepted sockets, so they go first. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const socket of this.links.values()) socket.destroy();
     this.links.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.pending.clear();
+    const server = this.server;
+    const listenerClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await listenerClosed;
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   send(to: number, message: NotificationMessage): void {
@@ -83,6 +94,7 @@ export class ElectionLinks {
     if (!peer || this.dialing.has(sid) || this.closed) return;
     this.dialing.add(sid);
     const socket = net.connect({ host: peer.host, port: peer.port });
+    this.track(socket);
     socket.setNoDelay(true);
     const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
     socket.once('connect', () => {
@@ -107,6 +119,11 @@ export class ElectionLinks {
   }
 
   private accept(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.track(socket);
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {

@@ -29,6 +29,8 @@ interface Link {
 export class QuorumLinks {
   private server: net.Server | undefined;
   private readonly links = new Map<number, Link>();
+  /** Every socket, also those not yet a link (an incoming one before its LEARNERINFO), so stop() reaches them all. */
+  private readonly sockets = new Set<net.Socket>();
   private closed = false;
 
   constructor(private readonly options: QuorumLinksOptions) {}
@@ -40,11 +42,19 @@ export class QuorumLinks {
     this.server = server;
   }
 
+  /** Destroys every link at once; the listener's close waits for its accepted sockets, so they go first. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const link of this.links.values()) link.socket.destroy();
     this.links.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    const listenerClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await listenerClosed;
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   connectToLeader(leader: number): void {
@@ -55,6 +65,7 @@ export class QuorumLinks {
     }
     this.close(leader);
     const socket = net.connect({ host: peer.host, port: peer.port });
+    this.track(socket);
     socket.setNoDelay(true);
     const link: Link = { socket, connected: false, queue: [] };
     this.links.set(leader, link);
@@ -99,6 +110,11 @@ export class QuorumLinks {
 
   /** A learner's link: its first packet (FOLLOWERINFO/OBSERVERINFO) names its sid. */
   private accept(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.track(socket);
     socket.setNoDelay(true);
     const stream = new QuorumPacketStream();
     let sid: number | undefined;
