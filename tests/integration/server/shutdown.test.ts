@@ -9,7 +9,7 @@ import { serverMode } from '../../helpers/fourLetterWord.js';
 import { expectEveryMemberHas, startWriters } from '../../helpers/acknowledgedWriters.js';
 import type { MemberExit, ZkMember, ZkTarget } from '../../helpers/zkEnsemble.js';
 import { ZkClient } from '../../../node-core/client/index.js';
-import { closeClients, openStubbornClients, type StubbornClients } from './stubbornClients.js';
+import { closeClients, openStubbornClients, type StubbornClients } from '../../helpers/stubbornClients.js';
 
 /** The bound is 1 s; the margin is for a loaded 2-core CI machine. */
 const EXIT_BOUND_MS = 1500;

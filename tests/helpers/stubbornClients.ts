@@ -3,14 +3,14 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { ZkClient } from '../../../node-core/client/index.js';
-import { JuteWriter } from '../../../node-core/jute/index.js';
+import { ZkClient } from '../../node-core/client/index.js';
+import { JuteWriter } from '../../node-core/jute/index.js';
 import {
   ConnectRequestCodec,
   OpCode,
   PathWatchRequestCodec,
   RequestHeaderCodec,
-} from '../../../node-core/protocol/index.js';
+} from '../../node-core/protocol/index.js';
 
 export interface StubbornClients {
   /** Ends everything the clients still hold, once the test is done with them. */
