@@ -1,13 +1,15 @@
-// A standalone `paddock server` whose disk fills up (a 2 MiB tmpfs) behaves as an ensemble member does: it logs
-// "Disk failure, stopping this member" once with what to do, exits with code 3 within a second, and once space is
-// freed it restarts with every acknowledged write.
+// A `paddock server` whose disk fills up (a 2 MiB tmpfs), standalone or an ensemble follower, logs "Disk failure,
+// stopping this member" once with what to do and exits with code 3 within a second; the rest of an ensemble keeps
+// serving, and once space is freed the server restarts with every acknowledged write.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPaddock } from '../../helpers/paddockServer.js';
-import type { ZkTarget } from '../../helpers/zkEnsemble.js';
+import type { MemberExit, ZkTarget } from '../../helpers/zkEnsemble.js';
+import { serverMode } from '../../helpers/fourLetterWord.js';
+import { expectEveryMemberHas } from '../../helpers/acknowledgedWriters.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { KeeperError } from '../../../node-core/protocol/index.js';
 import { closeClients } from '../../helpers/stubbornClients.js';
@@ -18,29 +20,71 @@ const DISK_FAILURE_LINE = 'Disk failure, stopping this member';
 
 let target: ZkTarget | undefined;
 let mountPoint: string | undefined;
+let mountedOver = false;
 const clients: ZkClient[] = [];
 
 afterEach(async () => {
   await closeClients(clients.splice(0));
-  await target?.stop();
-  target = undefined;
+  // A tmpfs mounted over a member's dataDir goes before the target removes its directory, so its processes first.
+  const t = target;
+  if (mountedOver && t !== undefined) {
+    await Promise.all(t.members.filter((m) => m.pid !== undefined).map((m) => t.signalAndWait(m.id, 'SIGKILL')));
+  }
   if (mountPoint !== undefined) {
     execFileSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    if (!mountedOver) rmSync(mountPoint, { recursive: true, force: true });
     mountPoint = undefined;
+    mountedOver = false;
   }
+  await t?.stop();
+  target = undefined;
 });
 
-function mountSmallTmpfs(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'paddock-diskfull-'));
+function mountSmallTmpfs(dir = mkdtempSync(join(tmpdir(), 'paddock-diskfull-'))): string {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the disk-full test mounts a 2 MiB tmpfs and needs root (CAP_SYS_ADMIN) for it: ${reason}`);
   }
   return dir;
+}
+
+/** Writes znodes of nodeKiB under /load until one fails (or `limit` succeeded); returns the acknowledged paths. */
+async function writeUntilFailure(
+  writer: ZkClient,
+  prefix: string,
+  nodeKiB: number,
+  limit: number,
+): Promise<{ acknowledged: string[]; failedAt?: number }> {
+  const acknowledged: string[] = [];
+  for (let n = 0; n < limit; n++) {
+    const path = `/load/${prefix}${n}`;
+    try {
+      await writer.create(path, Buffer.alloc(nodeKiB * 1024, n));
+      acknowledged.push(path);
+    } catch (error) {
+      if (!(error instanceof KeeperError)) throw error;
+      return { acknowledged, failedAt: performance.now() };
+    }
+  }
+  return { acknowledged };
+}
+
+function expectOneDiskFailureLine(t: ZkTarget, id: number, dataDir: string): void {
+  const log = t.logTail(id, 400);
+  const failureLines = log.split('\n').filter((line) => line.includes(DISK_FAILURE_LINE));
+  expect(failureLines, log).toHaveLength(1);
+  expect(failureLines[0]).toMatch(/no space left on device/i);
+  expect(failureLines[0]).toContain('Free space');
+  expect(failureLines[0]).toContain(dataDir);
+}
+
+function expectDiskFailureExit(exit: MemberExit, exitedAfterMs: number, what: string): void {
+  process.stdout.write(`[disk full] ${what} exited ${exitedAfterMs.toFixed(0)} ms after the failed write, code ${String(exit.code)}\n`);
+  expect(exit.timedOut, `${what} was still running 10 s after its disk filled up`).toBe(false);
+  expect(exitedAfterMs).toBeLessThan(EXIT_BOUND_MS);
+  expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
 }
 
 async function client(hostPort: string): Promise<ZkClient> {
@@ -61,36 +105,15 @@ describe('a standalone paddock server on a full disk', () => {
     const writer = await client(t.hostPort);
     await writer.create('/load');
 
-    const acknowledged: string[] = [];
-    let failedAt: number | undefined;
-    for (let n = 0; n < 200 && failedAt === undefined; n++) {
-      const path = `/load/n${n}`;
-      try {
-        await writer.create(path, Buffer.alloc(64 * 1024, n));
-        acknowledged.push(path);
-      } catch (error) {
-        if (!(error instanceof KeeperError)) throw error;
-        failedAt = performance.now();
-      }
-    }
+    const { acknowledged, failedAt } = await writeUntilFailure(writer, 'n', 64, 200);
     expect(failedAt, 'the 2 MiB disk filled up and a write failed').toBeDefined();
     expect(acknowledged.length).toBeGreaterThan(0);
 
     // Measured from the client's first failed write: the process may even be gone before the wait begins.
     const waitStartedAt = performance.now();
     const exit = await t.waitForExit(1, 10_000);
-    const exitedAfterMs = waitStartedAt - failedAt! + exit.elapsedMs;
-    process.stdout.write(`[disk full] standalone server exited ${exitedAfterMs.toFixed(0)} ms after the failed write, code ${String(exit.code)}\n`);
-    expect(exit.timedOut, 'the server was still running 10 s after its disk filled up').toBe(false);
-    expect(exitedAfterMs).toBeLessThan(EXIT_BOUND_MS);
-    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
-
-    const log = t.logTail(1, 400);
-    const failureLines = log.split('\n').filter((line) => line.includes(DISK_FAILURE_LINE));
-    expect(failureLines, log).toHaveLength(1);
-    expect(failureLines[0]).toMatch(/no space left on device/i);
-    expect(failureLines[0]).toContain('Free space');
-    expect(failureLines[0]).toContain(dataDir);
+    expectDiskFailureExit(exit, waitStartedAt - failedAt! + exit.elapsedMs, 'standalone server');
+    expectOneDiskFailureLine(t, 1, dataDir);
 
     rmSync(filler);
     await t.restart(1);
@@ -98,4 +121,39 @@ describe('a standalone paddock server on a full disk', () => {
     const present = new Set((await reader.getChildren('/load')).map((name) => `/load/${name}`));
     expect(acknowledged.filter((p) => !present.has(p)), 'acknowledged writes lost').toEqual([]);
   }, 60_000);
+
+  it('a follower logs it once and exits with code 3, the others keep serving, and it catches up once space is freed', async () => {
+    target = await startPaddock({ size: 3 });
+    const t = target;
+    const modes = await Promise.all(t.members.map((m) => serverMode('127.0.0.1', m.clientPort)));
+    const follower = t.members[modes.indexOf('follower')]!;
+    const leader = t.members[modes.indexOf('leader')]!;
+    // Move the follower's dataDir onto a 2 MiB tmpfs mounted over it, with space taken by something else.
+    expect((await t.signalAndWait(follower.id, 'SIGTERM')).code).toBe(0);
+    const saved = mkdtempSync(join(tmpdir(), 'paddock-diskfull-saved-'));
+    cpSync(follower.dataDir, saved, { recursive: true });
+    mountPoint = mountSmallTmpfs(follower.dataDir);
+    mountedOver = true;
+    cpSync(saved, follower.dataDir, { recursive: true });
+    rmSync(saved, { recursive: true, force: true });
+    // Little room left: the data must still fit twice (log and snapshot) once the filler is gone.
+    const filler = join(follower.dataDir, 'filler');
+    writeFileSync(filler, Buffer.alloc(1600 * 1024, 1));
+    await t.restart(follower.id);
+
+    const writer = await client(leader.hostPort);
+    await writer.create('/load');
+    const beforeFull = await writeUntilFailure(writer, 'a', 16, 40);
+    // The ensemble never failed a write: the follower's disk is not needed for a quorum of two.
+    expect(beforeFull.failedAt, 'a write failed while the leader and the other follower were up').toBeUndefined();
+    const exit = await t.waitForExit(follower.id, 10_000);
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
+    expectOneDiskFailureLine(t, follower.id, follower.dataDir);
+
+    const afterExit = await writeUntilFailure(writer, 'b', 16, 5);
+    expect(afterExit.failedAt, 'the leader and the other follower keep serving').toBeUndefined();
+    rmSync(filler);
+    await t.restart(follower.id);
+    await expectEveryMemberHas(t, [...beforeFull.acknowledged, ...afterExit.acknowledged], client);
+  }, 120_000);
 });
