@@ -3,7 +3,7 @@
 import { ConfigError, loadZooCfg } from '../server/config/zooCfg.js';
 import { createLogger } from '../log/logger.js';
 import { startServerFromConfig } from '../server/startServer.js';
-import { DISK_FAILURE_EXIT_CODE, diskFailureMessage } from '../server/diskFailure.js';
+import { DISK_FAILURE_EXIT_CODE, diskFailureMessage, isDiskError } from '../server/diskFailure.js';
 import { describeOpenResources } from './openResources.js';
 
 /**
@@ -31,7 +31,16 @@ export async function runServerCommand(args: string[]): Promise<number> {
   }
   for (const warning of parsed.warnings) logger.warn(`${configPath}:${warning.line}: ${warning.key}: ${warning.message}`);
   const config = parsed.config;
-  const running = await startServerFromConfig(config, logger);
+  let running;
+  try {
+    running = await startServerFromConfig(config, logger);
+  } catch (error) {
+    // A server restarted before space was freed fails the same way, and says the same thing, as one running.
+    if (!isDiskError(error)) throw error;
+    logger.error(diskFailureMessage(error, config));
+    // What the failed start had opened (a listener, the log) would keep the process alive.
+    process.exit(DISK_FAILURE_EXIT_CODE);
+  }
   return new Promise<number>((resolve) => {
     let exitCode = 0;
     let stopping = false;

@@ -20,3 +20,12 @@ export function diskFailureMessage(error: Error, config: Pick<ZooConfig, 'dataDi
   );
 }
 
+/** Errors of the disk itself, as opposed to a bug or bad input: no space, no quota, I/O error, read-only mount. */
+const diskErrorCodes: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS']);
+
+/** True for a disk error, also one wrapped by the transaction log (its message keeps the original code). */
+export function isDiskError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && diskErrorCodes.has(code)) || [...diskErrorCodes].some((c) => error.message.includes(`${c}:`));
+}
