@@ -25,10 +25,10 @@ const clients: ZkClient[] = [];
 
 afterEach(async () => {
   await closeClients(clients.splice(0));
-  // A tmpfs mounted over a member's dataDir goes before the target removes its directory, so its processes first.
+  // A tmpfs is unmounted before the target removes its directory, and only once no member holds files on it.
   const t = target;
-  if (mountedOver && t !== undefined) {
-    await Promise.all(t.members.filter((m) => m.pid !== undefined).map((m) => t.signalAndWait(m.id, 'SIGKILL')));
+  if (t !== undefined) {
+    await Promise.all(t.members.filter((m) => m.pid !== undefined).map((m) => t.signalAndWait(m.id, 'SIGTERM')));
   }
   if (mountPoint !== undefined) {
     execFileSync('umount', [mountPoint]);
