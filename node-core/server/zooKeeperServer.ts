@@ -35,6 +35,7 @@ import { WatchManager } from '../watch/watchManager.js';
 import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import { listenTcp } from './listenTcp.js';
+import { OpenSockets } from './openSockets.js';
 import type { ServerIntrospectionView } from './serverIntrospection.js';
 import type { DiskFailureHandler } from './diskFailure.js';
 import { TxnLogFailedError } from '../storage/txnLog.js';
@@ -65,7 +66,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly connectionsPerAddress = new Map<string, number>();
   private readonly listeners: net.Server[] = [];
   /** Every accepted socket, also TLS ones still in their handshake, so a stop can destroy them all at once. */
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new OpenSockets();
   private timers: NodeJS.Timeout[] = [];
   readonly statistics = new ServerStatistics();
   startedAt = 0;
@@ -182,10 +183,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
     server.on(event, (socket: net.Socket) => this.accept(socket));
-    server.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    server.on('connection', (socket: net.Socket) => this.sockets.track(socket));
     server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
     return listenTcp(server, address, port).then(() => server);
   }
@@ -233,41 +231,27 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
    * write is acknowledged only after its fsync. Resolves once no socket, timer or file of the server is left.
    */
   stop(): Promise<void> {
-    this.stopped ??= this.close();
+    this.stopped ??= this.closeClientPorts().then(() => this.database?.close());
     return this.stopped;
   }
 
-  private async close(): Promise<void> {
-    await this.closeClientPorts();
-    await this.database?.close();
-  }
-
-  /** The client side of stop(): an ensemble member closes it first and its database once its disk work is done. */
+  /** The client side of stop(), which an ensemble member runs first, and its database once its disk work is done. */
   closeClientPorts(): Promise<void> {
-    this.portsClosed ??= this.destroySockets();
+    if (this.portsClosed === undefined) {
+      this.stopServing();
+      for (const connection of this.connections.values()) connection.close();
+      this.portsClosed = this.sockets.closeNow(this.listeners);
+    }
     return this.portsClosed;
   }
 
   private portsClosed: Promise<void> | undefined;
-
-  private async destroySockets(): Promise<void> {
-    this.stopServing();
-    // close() only stops accepting; its callback waits for every accepted socket, hence the destroy right after.
-    const listenersClosed = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    for (const connection of this.connections.values()) connection.close();
-    for (const socket of this.sockets) socket.destroy();
-    await Promise.all(listenersClosed);
-  }
 
   addresses(): net.AddressInfo[] {
     return this.listeners.map((l) => l.address() as net.AddressInfo);
   }
 
   private accept(socket: net.Socket): void {
-    if (this.portsClosed !== undefined) {
-      socket.destroy();
-      return;
-    }
     const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const count = this.connectionsPerAddress.get(address) ?? 0;
     const max = this.config.maxClientCnxns;

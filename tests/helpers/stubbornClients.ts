@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { ZkClient } from '../../node-core/client/index.js';
+import { closeClients } from './clientPool.js';
 import { JuteWriter } from '../../node-core/jute/index.js';
 import {
   ConnectRequestCodec,
@@ -20,12 +21,6 @@ export interface StubbornClients {
 const BIG_NODE_BYTES = 256 * 1024;
 /** 64 replies of 256 KiB: far more than the kernel's socket buffers hold, so the server's writes queue up. */
 const UNREAD_REQUESTS = 64;
-
-export async function closeClients(clients: readonly ZkClient[]): Promise<void> {
-  const closeOrGiveUp = (c: ZkClient) =>
-    Promise.race([c.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000))]);
-  await Promise.all(clients.map(closeOrGiveUp));
-}
 
 export async function openStubbornClients(hostPort: string): Promise<StubbornClients> {
   const tag = randomBytes(4).toString('hex');

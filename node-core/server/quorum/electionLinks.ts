@@ -3,6 +3,7 @@
 // members that dial each other at once end up with exactly one connection.
 import * as net from 'node:net';
 import { listenTcp } from '../listenTcp.js';
+import { OpenSockets } from '../openSockets.js';
 import { FrameDecoder } from '../../jute/index.js';
 import {
   decodeElectionGreeting,
@@ -40,7 +41,7 @@ export class ElectionLinks {
   private readonly pending = new Map<number, Buffer>();
   private readonly dialing = new Set<number>();
   /** Every socket, also those still dialling or greeting, so stop() reaches them all. */
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new OpenSockets();
   private closed = false;
 
   constructor(private readonly options: ElectionLinksOptions) {}
@@ -52,20 +53,12 @@ export class ElectionLinks {
     this.server = server;
   }
 
-  /** Destroys every link at once; the listener's close waits for its accepted sockets, so they go first. */
+  /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
     this.closed = true;
     this.links.clear();
     this.pending.clear();
-    const server = this.server;
-    const listenerClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await listenerClosed;
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    await this.sockets.closeNow([this.server]);
   }
 
   send(to: number, message: NotificationMessage): void {
@@ -94,7 +87,7 @@ export class ElectionLinks {
     if (!peer || this.dialing.has(sid) || this.closed) return;
     this.dialing.add(sid);
     const socket = net.connect({ host: peer.host, port: peer.port });
-    this.track(socket);
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
     socket.once('connect', () => {
@@ -123,7 +116,7 @@ export class ElectionLinks {
       socket.destroy();
       return;
     }
-    this.track(socket);
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {

@@ -2,6 +2,7 @@
 // its consensus core), and a learner dials its leader. Packets to a link still being dialled queue behind it.
 import * as net from 'node:net';
 import { listenTcp } from '../listenTcp.js';
+import { OpenSockets } from '../openSockets.js';
 import { encodeQuorumPacket, decodeLearnerInfo, QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
 import type { Logger } from '../../log/logger.js';
 import { QuorumPacketStream } from './quorumPacketStream.js';
@@ -30,7 +31,7 @@ export class QuorumLinks {
   private server: net.Server | undefined;
   private readonly links = new Map<number, Link>();
   /** Every socket, also those not yet a link (an incoming one before its LEARNERINFO), so stop() reaches them all. */
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new OpenSockets();
   private closed = false;
 
   constructor(private readonly options: QuorumLinksOptions) {}
@@ -42,19 +43,11 @@ export class QuorumLinks {
     this.server = server;
   }
 
-  /** Destroys every link at once; the listener's close waits for its accepted sockets, so they go first. */
+  /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
     this.closed = true;
     this.links.clear();
-    const server = this.server;
-    const listenerClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await listenerClosed;
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    await this.sockets.closeNow([this.server]);
   }
 
   connectToLeader(leader: number): void {
@@ -65,7 +58,7 @@ export class QuorumLinks {
     }
     this.close(leader);
     const socket = net.connect({ host: peer.host, port: peer.port });
-    this.track(socket);
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const link: Link = { socket, connected: false, queue: [] };
     this.links.set(leader, link);
@@ -114,7 +107,7 @@ export class QuorumLinks {
       socket.destroy();
       return;
     }
-    this.track(socket);
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const stream = new QuorumPacketStream();
     let sid: number | undefined;

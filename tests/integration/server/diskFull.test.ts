@@ -10,9 +10,9 @@ import { startPaddock } from '../../helpers/paddockServer.js';
 import type { MemberExit, ZkTarget } from '../../helpers/zkEnsemble.js';
 import { serverMode } from '../../helpers/fourLetterWord.js';
 import { expectEveryMemberHas } from '../../helpers/acknowledgedWriters.js';
-import { ZkClient } from '../../../node-core/client/index.js';
+import type { ZkClient } from '../../../node-core/client/index.js';
 import { KeeperError } from '../../../node-core/protocol/index.js';
-import { closeClients } from '../../helpers/stubbornClients.js';
+import { ClientPool } from '../../helpers/clientPool.js';
 
 /** The issue's bound is 1 s; the margin is for a loaded 2-core CI machine. */
 const EXIT_BOUND_MS = 1500;
@@ -21,10 +21,11 @@ const DISK_FAILURE_LINE = 'Disk failure, stopping this member';
 let target: ZkTarget | undefined;
 let mountPoint: string | undefined;
 let mountedOver = false;
-const clients: ZkClient[] = [];
+const pool = new ClientPool();
+const client = pool.connect;
 
 afterEach(async () => {
-  await closeClients(clients.splice(0));
+  await pool.closeAll();
   // A tmpfs is unmounted before the target removes its directory, and only once no member holds files on it.
   const t = target;
   if (t !== undefined) {
@@ -85,12 +86,6 @@ function expectDiskFailureExit(exit: MemberExit, exitedAfterMs: number, what: st
   expect(exit.timedOut, `${what} was still running 10 s after its disk filled up`).toBe(false);
   expect(exitedAfterMs).toBeLessThan(EXIT_BOUND_MS);
   expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
-}
-
-async function client(hostPort: string): Promise<ZkClient> {
-  const c = await ZkClient.connect(hostPort, { sessionTimeout: 10_000 });
-  clients.push(c);
-  return c;
 }
 
 describe('a standalone paddock server on a full disk', () => {

@@ -8,28 +8,23 @@ import { apacheZkAvailable, startApacheZk } from '../../helpers/apacheZk.js';
 import { serverMode } from '../../helpers/fourLetterWord.js';
 import { expectEveryMemberHas, startWriters } from '../../helpers/acknowledgedWriters.js';
 import type { MemberExit, ZkMember, ZkTarget } from '../../helpers/zkEnsemble.js';
-import { ZkClient } from '../../../node-core/client/index.js';
-import { closeClients, openStubbornClients, type StubbornClients } from '../../helpers/stubbornClients.js';
+import { ClientPool } from '../../helpers/clientPool.js';
+import { openStubbornClients, type StubbornClients } from '../../helpers/stubbornClients.js';
 
 /** The bound is 1 s; the margin is for a loaded 2-core CI machine. */
 const EXIT_BOUND_MS = 1500;
 
 let target: ZkTarget | undefined;
-const clients: ZkClient[] = [];
+const pool = new ClientPool();
+const client = pool.connect;
 const stubborn: StubbornClients[] = [];
 
 afterEach(async () => {
   for (const s of stubborn.splice(0)) s.destroy();
-  await closeClients(clients.splice(0));
+  await pool.closeAll();
   await target?.stop();
   target = undefined;
 });
-
-async function client(connectString: string): Promise<ZkClient> {
-  const c = await ZkClient.connect(connectString, { sessionTimeout: 10_000 });
-  clients.push(c);
-  return c;
-}
 
 async function stubbornClientsOn(member: ZkMember): Promise<StubbornClients> {
   const opened = await openStubbornClients(member.hostPort);
