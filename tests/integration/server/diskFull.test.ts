@@ -1,4 +1,4 @@
-// A `paddock server` whose disk fills up (a 2 MiB tmpfs), standalone or an ensemble follower, logs "Disk failure,
+// A `paddock server` whose disk fills up (a 2 MiB tmpfs), standalone, follower or leader, logs "Disk failure,
 // stopping this member" once with what to do and exits with code 3 within a second; the rest of an ensemble keeps
 // serving, and once space is freed the server restarts with every acknowledged write.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,11 +7,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPaddock } from '../../helpers/paddockServer.js';
-import type { MemberExit, ZkTarget } from '../../helpers/zkEnsemble.js';
+import type { MemberExit, ZkMember, ZkTarget } from '../../helpers/zkEnsemble.js';
 import { serverMode } from '../../helpers/fourLetterWord.js';
 import { expectEveryMemberHas } from '../../helpers/acknowledgedWriters.js';
 import type { ZkClient } from '../../../node-core/client/index.js';
-import { KeeperError } from '../../../node-core/protocol/index.js';
+import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
 import { ClientPool } from '../../helpers/clientPool.js';
 
 /** The issue's bound is 1 s; the margin is for a loaded 2-core CI machine. */
@@ -117,38 +117,76 @@ describe('a standalone paddock server on a full disk', () => {
     expect(acknowledged.filter((p) => !present.has(p)), 'acknowledged writes lost').toEqual([]);
   }, 60_000);
 
-  it('a follower logs it once and exits with code 3, the others keep serving, and it catches up once space is freed', async () => {
-    target = await startPaddock({ size: 3 });
-    const t = target;
-    const modes = await Promise.all(t.members.map((m) => serverMode('127.0.0.1', m.clientPort)));
-    const follower = t.members[modes.indexOf('follower')]!;
-    const leader = t.members[modes.indexOf('leader')]!;
-    // Move the follower's dataDir onto a 2 MiB tmpfs mounted over it, with space taken by something else.
-    expect((await t.signalAndWait(follower.id, 'SIGTERM')).code).toBe(0);
-    const saved = mkdtempSync(join(tmpdir(), 'paddock-diskfull-saved-'));
-    cpSync(follower.dataDir, saved, { recursive: true });
-    mountPoint = mountSmallTmpfs(follower.dataDir);
-    mountedOver = true;
-    cpSync(saved, follower.dataDir, { recursive: true });
-    rmSync(saved, { recursive: true, force: true });
-    // Little room left: the data must still fit twice (log and snapshot) once the filler is gone.
-    const filler = join(follower.dataDir, 'filler');
-    writeFileSync(filler, Buffer.alloc(1600 * 1024, 1));
-    await t.restart(follower.id);
+  it.each(['follower', 'leader'] as const)(
+    'a %s logs it once and exits with code 3, the others keep serving, and it catches up once space is freed',
+    async (role) => {
+      target = await startPaddock({ size: 3 });
+      const t = target;
+      // Election prefers the highest sid among equally up-to-date members, so member 3 can be made the leader.
+      const victim = t.members[role === 'leader' ? 2 : 0]!;
+      const filler = await moveDataDirOntoSmallTmpfs(t, victim);
+      const current = (await membersInMode(t, 'leader'))[0];
+      if (role === 'leader' && current !== undefined && current !== victim) {
+        expect((await t.signalAndWait(current.id, 'SIGTERM')).code).toBe(0);
+        await t.restart(current.id);
+      }
+      expect(await serverMode('127.0.0.1', victim.clientPort)).toBe(role);
+      const leader = (await membersInMode(t, 'leader'))[0]!;
 
-    const writer = await client(leader.hostPort);
-    await writer.create('/load');
-    const beforeFull = await writeUntilFailure(writer, 'a', 16, 40);
-    // The ensemble never failed a write: the follower's disk is not needed for a quorum of two.
-    expect(beforeFull.failedAt, 'a write failed while the leader and the other follower were up').toBeUndefined();
-    const exit = await t.waitForExit(follower.id, 10_000);
-    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
-    expectOneDiskFailureLine(t, follower.id, follower.dataDir);
+      const writer = await client(leader.hostPort);
+      await writer.create('/load');
+      const beforeFull = await writeUntilFailure(writer, 'a', 16, 40);
+      // A follower's disk is not needed for a quorum of two; the leader's own failure fails the write it was logging.
+      if (role === 'follower') expect(beforeFull.failedAt, 'a write failed while a quorum was up').toBeUndefined();
+      else expect(beforeFull.failedAt, 'the leader ran out of space').toBeDefined();
+      const exit = await t.waitForExit(victim.id, 10_000);
+      expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 3, signal: null });
+      expectOneDiskFailureLine(t, victim.id, victim.dataDir);
 
-    const afterExit = await writeUntilFailure(writer, 'b', 16, 5);
-    expect(afterExit.failedAt, 'the leader and the other follower keep serving').toBeUndefined();
-    rmSync(filler);
-    await t.restart(follower.id);
-    await expectEveryMemberHas(t, [...beforeFull.acknowledged, ...afterExit.acknowledged], client);
-  }, 120_000);
+      const others = t.members.filter((m) => m !== victim);
+      const survivor = await client(others.map((m) => m.hostPort).join(','));
+      const afterExit: string[] = [];
+      for (let n = 0; n < 5; n++) afterExit.push(await createWhenWritable(survivor, `/load/b${n}`));
+      rmSync(filler);
+      await t.restart(victim.id);
+      await expectEveryMemberHas(t, [...beforeFull.acknowledged, ...afterExit], client);
+    },
+    120_000,
+  );
 });
+
+/** Moves a member's dataDir onto a 2 MiB tmpfs mounted over it, mostly taken by a filler file; returns its path. */
+async function moveDataDirOntoSmallTmpfs(t: ZkTarget, member: ZkMember): Promise<string> {
+  expect((await t.signalAndWait(member.id, 'SIGTERM')).code).toBe(0);
+  const saved = mkdtempSync(join(tmpdir(), 'paddock-diskfull-saved-'));
+  cpSync(member.dataDir, saved, { recursive: true });
+  mountPoint = mountSmallTmpfs(member.dataDir);
+  mountedOver = true;
+  cpSync(saved, member.dataDir, { recursive: true });
+  rmSync(saved, { recursive: true, force: true });
+  // Little room left: the data must still fit twice (log and snapshot) once the filler is gone.
+  const filler = join(member.dataDir, 'filler');
+  writeFileSync(filler, Buffer.alloc(1600 * 1024, 1));
+  await t.restart(member.id);
+  return filler;
+}
+
+async function membersInMode(t: ZkTarget, mode: string): Promise<ZkMember[]> {
+  const modes = await Promise.all(t.members.map((m) => serverMode('127.0.0.1', m.clientPort).catch(() => undefined)));
+  return t.members.filter((_, i) => modes[i] === mode);
+}
+
+/** Creates `path`, retrying while the ensemble elects a new leader; NodeExists means an earlier try went through. */
+async function createWhenWritable(c: ZkClient, path: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await c.create(path, Buffer.alloc(1024));
+    } catch (error) {
+      if (!(error instanceof KeeperError)) throw error;
+      if (error.code === ErrorCode.nodeExists) return path;
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
