@@ -27,5 +27,6 @@ const diskErrorCodes: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 
 export function isDiskError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
-  return (code !== undefined && diskErrorCodes.has(code)) || [...diskErrorCodes].some((c) => error.message.includes(`${c}:`));
+  if (code !== undefined && diskErrorCodes.has(code)) return true;
+  return [...diskErrorCodes].some((c) => error.message.includes(`${c}:`));
 }

@@ -13,7 +13,9 @@ export class OpenSockets {
 
   /** Stops the listeners accepting, destroys every tracked socket, and resolves once the listeners have closed. */
   closeNow(listeners: readonly (Server | undefined)[]): Promise<void> {
-    const closed = listeners.map((listener) => new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve())));
+    const closed = listeners.map(
+      (listener) => new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve())),
+    );
     for (const socket of this.sockets) socket.destroy();
     return Promise.all(closed).then(() => undefined);
   }
