@@ -1,13 +1,14 @@
 // Stopping local-cluster members (what `paddock cluster` and the GUI's local clusters do) ends within about a
 // second with clients connected that never close or never read: one member on its own, then the whole cluster,
-// each member by a clean SIGTERM exit rather than the supervisor's SIGKILL, and nothing of the cluster left running.
+// each member by a clean SIGTERM exit rather than the supervisor's SIGKILL, and nothing of the cluster left running;
+// Ctrl-C on `paddock cluster start` likewise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster, type MemberState } from '../../../node-core/cluster/index.js';
 import { openStubbornClients, type StubbornClients } from '../../helpers/stubbornClients.js';
-import { processesMentioning } from './clusterTestUtil.js';
+import { memberPids, processAlive, processesMentioning, startCli, waitUntil } from './clusterTestUtil.js';
 
 /** The issue's bound is about a second; the margin is for a loaded 2-core CI machine. */
 const STOP_BOUND_MS = 1500;
@@ -54,6 +55,47 @@ describe('local cluster, paddock engine, 3 nodes: stopping with stubborn clients
     const states = members.map((m) => cluster.memberState(m.id));
     expect(states.map((m) => [m.process, m.lastExit])).toEqual(members.map(() => ['stopped', 'code 0']));
     expect(warnings.filter((w) => w.includes('SIGKILL'))).toEqual([]);
+    expect(processesMentioning(dir), 'members or watchdogs left running').toEqual([]);
+  }, 90_000);
+});
+
+describe('paddock cluster start, 3 nodes: Ctrl-C', () => {
+  let dir: string;
+  let cli: ReturnType<typeof startCli> | undefined;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'paddock-cluster-ctrlc-'));
+  });
+
+  afterAll(() => {
+    cli?.child.kill('SIGKILL');
+    if (process.env.PADDOCK_KEEP_TMP === undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops every member and exits 0 within about a second, with stubborn clients connected', async () => {
+    const running = startCli(['--nodes', '3', '--dir', dir]);
+    cli = running;
+    let pids = new Map<number, number>();
+    await waitUntil(
+      () => (pids = memberPids(running.output(), 3, /^(leader|follower)$/)).size === 3 || running.child.exitCode !== null,
+      45_000,
+      `every member to be up:\n${running.output()}`,
+    );
+    const hostPorts = [...running.output().matchAll(/client (127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
+    expect(hostPorts).toHaveLength(3);
+    const stubborn = await Promise.all(hostPorts.map((hostPort) => openStubbornClients(hostPort)));
+
+    const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
+    const startedAt = performance.now();
+    running.child.kill('SIGINT');
+    const code = await exited;
+    const elapsedMs = performance.now() - startedAt;
+    stubborn.forEach((s) => s.destroy());
+    process.stdout.write(`[cluster shutdown] paddock cluster start exited ${elapsedMs.toFixed(0)} ms after SIGINT\n`);
+    expect(code, running.output()).toBe(0);
+    expect(elapsedMs).toBeLessThan(STOP_BOUND_MS);
+    expect(running.output()).toMatch(/member 1: stopped, last exit: code 0/);
+    expect([...pids.values()].filter(processAlive), 'members left running').toEqual([]);
     expect(processesMentioning(dir), 'members or watchdogs left running').toEqual([]);
   }, 90_000);
 });
