@@ -154,7 +154,7 @@ export interface ReopenOptions {
 }
 
 export interface StopOptions {
-  /** How long a graceful stop waits before SIGKILL; 10 s by default. */
+  /** How long a graceful stop waits before SIGKILL; 2 s by default. */
   timeoutMs?: number;
 }
 

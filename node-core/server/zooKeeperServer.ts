@@ -36,6 +36,9 @@ import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import { listenTcp } from './listenTcp.js';
 import { standaloneRole, type ServerRole } from './serverRole.js';
+import { OpenSockets } from './openSockets.js';
+import type { DiskFailureHandler } from './diskFailure.js';
+import { TxnLogFailedError } from '../storage/txnLog.js';
 
 /** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
 const refusedWhenReadOnly: ReadonlySet<number> = new Set([
@@ -70,6 +73,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly connectionsBySession = new Map<bigint, ClientConnection>();
   private readonly connectionsPerAddress = new Map<string, number>();
   private readonly listeners: net.Server[] = [];
+  /** Every accepted socket, also TLS ones still in their handshake, so a stop can destroy them all at once. */
+  private readonly sockets = new OpenSockets();
   private timers: NodeJS.Timeout[] = [];
   readonly statistics = new ServerStatistics();
   startedAt = 0;
@@ -81,7 +86,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
    * when the member rejoins a quorum. The replicated sessions in `sessions` stay as they were meanwhile.
    */
   private readOnlySessions: SessionTracker | undefined;
-  private stopping = false;
+  private stopped: Promise<void> | undefined;
   private readonly fourLetterWords: FourLetterWords;
 
   /**
@@ -94,6 +99,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly serverId = 1,
     readonly role: ServerRole = standaloneRole,
     fourLetterWords?: (server: ZooKeeperServer) => FourLetterWords,
+    private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
   }
@@ -167,6 +173,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
     server.on(event, (socket: net.Socket) => this.accept(socket));
+    server.on('connection', (socket: net.Socket) => this.sockets.track(socket));
     server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
     return listenTcp(server, address, port).then(() => server);
   }
@@ -208,14 +215,27 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     for (const connection of this.connections.values()) connection.close();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.stopServing();
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    for (const connection of this.connections.values()) connection.close();
-    await this.database?.close();
+  /**
+   * Stops at once, as ZooKeeper does on SIGTERM: client sockets are destroyed, not drained (a client that never
+   * reads must not hold the stop open), and writes not yet acknowledged are abandoned, which is safe because a
+   * write is acknowledged only after its fsync. Resolves once no socket, timer or file of the server is left.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.closeClientPorts().then(() => this.database?.close());
+    return this.stopped;
   }
+
+  /** The client side of stop(), which an ensemble member runs first, and its database once its disk work is done. */
+  closeClientPorts(): Promise<void> {
+    if (this.portsClosed === undefined) {
+      this.stopServing();
+      for (const connection of this.connections.values()) connection.close();
+      this.portsClosed = this.sockets.closeNow(this.listeners);
+    }
+    return this.portsClosed;
+  }
+
+  private portsClosed: Promise<void> | undefined;
 
   addresses(): net.AddressInfo[] {
     return this.listeners.map((l) => l.address() as net.AddressInfo);
@@ -620,8 +640,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   commitFailed(error: Error): void {
-    this.logger.error(`Stopping: ${error.message}`);
+    // A stop closes the log under writes still in the pipeline; only a failure of the disk itself is one.
+    if (this.portsClosed !== undefined && !(error instanceof TxnLogFailedError)) return;
     for (const connection of this.connections.values()) connection.close();
     this.stopServing();
+    this.onDiskFailure(error);
   }
 }

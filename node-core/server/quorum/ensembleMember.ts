@@ -27,6 +27,7 @@ import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
 import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
 import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
+import type { DiskFailureHandler } from '../diskFailure.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
 class QuorumCommitPath implements CommitPath {
@@ -74,6 +75,7 @@ export class EnsembleMember {
   constructor(
     private readonly config: ZooConfig,
     private readonly logger: Logger,
+    private readonly onDiskFailure: DiskFailureHandler,
   ) {
     if (config.myid === undefined) throw new Error('an ensemble member needs a myid file in its dataDir');
     this.myId = config.myid;
@@ -87,7 +89,7 @@ export class EnsembleMember {
     });
     // A reconfig this member saw before it stopped overrides the static server.N lines.
     const stored = config.reconfigEnabled ? adoptStoredMembership(config, logger) : null;
-    this.server = new ZooKeeperServer(config, logger, this.myId, this.serverRole(), fourLetterWordsFor);
+    this.server = new ZooKeeperServer(config, logger, this.myId, this.serverRole(), fourLetterWordsFor, onDiskFailure);
     // QuorumVerifier.toString(): the membership as /zookeeper/config shows it and NEWLEADER carries it.
     this.configData =
       stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
@@ -170,16 +172,30 @@ export class EnsembleMember {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Every socket closes at once; disk work already issued finishes before the log closes (a proposal is acked only
+   * after its fsync, so what is not done yet was never acknowledged). Later calls share the first stop.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  private async close(): Promise<void> {
     this.stopped = true;
     this.executor?.stop();
     clearTimeout(this.tickTimer);
     clearInterval(this.pingTimer);
     clearTimeout(this.readOnlyTimer);
-    await this.admin?.stop();
-    await this.election?.stop();
-    await this.quorum?.stop();
-    await this.diskTail.catch(() => undefined);
+    await Promise.all([
+      this.admin?.stop(),
+      this.election?.stop(),
+      this.quorum?.stop(),
+      this.server.closeClientPorts(),
+      this.diskTail.catch(() => undefined),
+    ]);
     await this.server.stop();
   }
 
@@ -292,10 +308,16 @@ export class EnsembleMember {
   }
 
   private diskFailed(error: unknown): void {
-    // A lost write must not be acknowledged: stop this member; it restarts from what is durable.
-    this.logger.error(`Disk failure, stopping this member: ${error instanceof Error ? error.message : String(error)}`);
-    void this.stop().finally(() => process.exit(3));
+    // Every disk action queued behind the failed one fails too; the first one tells the story.
+    if (this.diskFailure) return;
+    this.diskFailure = true;
+    // A lost write must not be acknowledged: this member stops at once and restarts from what is durable.
+    this.stopped = true;
+    clearTimeout(this.tickTimer);
+    this.onDiskFailure(error instanceof Error ? error : new Error(String(error)));
   }
+
+  private diskFailure = false;
 
   // ---- applying ----
 
