@@ -19,7 +19,8 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ZooConfig } from './config/zooCfg.js';
-import { ClientConnection, type ConnectionHost, type QueuedRequest } from './clientConnection.js';
+import { ClientConnection, type ConnectionHost, type ConnectionLimits, type QueuedRequest } from './clientConnection.js';
+import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
 import { SessionTracker } from './sessionTracker.js';
 import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
@@ -102,11 +103,20 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   fourLetterWordNames: ReadonlySet<string> = new Set();
   introspection?: ServerIntrospectionView;
 
+  private readonly connectionLimits: ConnectionLimits;
+
   constructor(
     readonly config: ZooConfig,
     readonly logger: Logger,
     private readonly serverId = 1,
-  ) {}
+  ) {
+    this.connectionLimits = {
+      maxBuffer: config.juteMaxBuffer,
+      handshakeTimeoutMs: config.sessionlessCnxnTimeout,
+      outputBufferLimit: config.clientOutputBufferLimit,
+      outstanding: new OutstandingRequests(config.globalOutstandingLimit),
+    };
+  }
 
   get isServing(): boolean {
     return this.serving;
@@ -241,7 +251,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     this.connectionsPerAddress.set(address, count + 1);
-    const connection = new ClientConnection(socket, this, this.logger, this.config.juteMaxBuffer);
+    const connection = new ClientConnection(socket, this, this.logger, this.connectionLimits);
     this.connections.set(connection.id, connection);
   }
 
@@ -428,6 +438,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     }
     if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
     this.pipeline.submit(connection, header, body);
+  }
+
+  drained(connection: ClientConnection): void {
+    this.pipeline.pump(connection);
   }
 
   unknownRequest(connection: ClientConnection, header: RequestHeader): void {

@@ -88,6 +88,10 @@ export interface ZooConfig {
   minSessionTimeout: number;
   maxSessionTimeout: number;
   globalOutstandingLimit: number;
+  /** nio.sessionlessCnxnTimeout (ms): a connection that has not sent its ConnectRequest by then is closed. */
+  sessionlessCnxnTimeout: number;
+  /** Bytes of replies and watch events a client may leave unread before its connection is closed (Paddock's). */
+  clientOutputBufferLimit: number;
   localSessionsEnabled: boolean;
   localSessionsUpgradingEnabled: boolean;
 
@@ -405,6 +409,13 @@ const KEYS: Record<string, KeyHandler> = {
   preAllocSize: (v, c) => void (c.draft.preAllocSizeKb = parsePositiveInt(v)),
   forceSync: (v, c) => void (c.draft.forceSync = parseYesNo(v)),
   globalOutstandingLimit: (v, c) => void (c.draft.globalOutstandingLimit = parsePositiveInt(v)),
+  'nio.sessionlessCnxnTimeout': (v, c) => void (c.draft.sessionlessCnxnTimeout = parsePositiveInt(v)),
+  clientOutputBufferLimit: (v, c) => {
+    const n = parsePositiveInt(v);
+    // A reply may be as large as jute.maxbuffer; a limit below that would close clients for one legitimate read.
+    if (n < 2 * 1024 * 1024) throw new Reason(`must be at least 2097152 bytes (2 MiB), got ${n}`);
+    c.draft.clientOutputBufferLimit = n;
+  },
   skipACL: (v, c) => void (c.draft.skipACL = parseYesNo(v)),
   'jute.maxbuffer': (v, c) => void (c.draft.juteMaxBuffer = parsePositiveInt(v)),
   '4lw.commands.whitelist': (v, c) => void (c.draft.fourLetterWordWhitelist = parseList(v)),
@@ -515,7 +526,6 @@ const JAVA_ONLY_KEYS = new Set([
   'nio.numSelectorThreads',
   'nio.numWorkerThreads',
   'nio.shutdownTimeout',
-  'nio.sessionlessCnxnTimeout',
   'zookeeper.nio.numSelectorThreads',
   'superUser',
 ]);
@@ -551,6 +561,9 @@ function defaults(): Draft {
     minSessionTimeout: -1,
     maxSessionTimeout: -1,
     globalOutstandingLimit: 1000,
+    // ZooKeeper's NIOServerCnxnFactory default; its expiry queue then closes the connection 10 to 20 s after accept.
+    sessionlessCnxnTimeout: 10_000,
+    clientOutputBufferLimit: 64 * 1024 * 1024,
     localSessionsEnabled: false,
     localSessionsUpgradingEnabled: false,
     snapCount: 100000,
@@ -793,6 +806,8 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('minSessionTimeout', config.minSessionTimeout, config.tickTime * 2);
   putIf('maxSessionTimeout', config.maxSessionTimeout, config.tickTime * 20);
   putIf('globalOutstandingLimit', config.globalOutstandingLimit, d.globalOutstandingLimit);
+  putIf('nio.sessionlessCnxnTimeout', config.sessionlessCnxnTimeout, d.sessionlessCnxnTimeout);
+  putIf('clientOutputBufferLimit', config.clientOutputBufferLimit, d.clientOutputBufferLimit);
   putIf('localSessionsEnabled', config.localSessionsEnabled, d.localSessionsEnabled);
   putIf('localSessionsUpgradingEnabled', config.localSessionsUpgradingEnabled, d.localSessionsUpgradingEnabled);
   putIf('snapCount', config.snapCount, d.snapCount);
