@@ -195,6 +195,11 @@ export class ClientConnection {
     return this.outputBackedUp || this.limits.outstanding.mustWait(this.queued.length);
   }
 
+  /** As ZooKeeper's cons shows it: 1 while requests are read, plus 4 while replies wait to be written. */
+  get interestOps(): number {
+    return (this.readingPaused || this.closing ? 0 : 1) | (this.socket.writableLength > 0 ? 4 : 0);
+  }
+
   get outputBackedUp(): boolean {
     return this.socket.writableLength >= replyBacklogPauseBytes;
   }
