@@ -14,6 +14,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { QuorumConfigError, parseServerSpec, renderServerSpec, type ServerSpec } from '../../consensus/quorumConfig.js';
 import type { MemberRole } from '../../protocol/memberRole.js';
+import { defaultMaxNotificationIntervalMs } from '../../consensus/fastLeaderElection.js';
 
 export class ConfigError extends Error {
   readonly file: string;
@@ -109,6 +110,11 @@ export interface ZooConfig {
   syncLimit: number;
   connectToLearnerMasterLimit: number;
   electionAlg: number;
+  /**
+   * fastleader.maxNotificationInterval (ms): the cap on Fast Leader Election's doubling resend interval, and so the
+   * longest a member that lost its peers waits before it tries them again after they are back.
+   */
+  fastleaderMaxNotificationInterval: number;
   servers: QuorumServerSpec[];
   peerType: LearnerRole;
   observerMasterPort?: number;
@@ -378,6 +384,7 @@ const KEYS: Record<string, KeyHandler> = {
     c.draft.electionAlg = n;
   },
   quorumListenOnAllIPs: (v, c) => void (c.draft.quorumListenOnAllIPs = parseStrictBoolean(v)),
+  'fastleader.maxNotificationInterval': (v, c) => void (c.draft.fastleaderMaxNotificationInterval = parsePositiveInt(v)),
   peerType: (v, c) => {
     const t = v.toLowerCase();
     if (t !== 'observer' && t !== 'participant') throw new Reason(`unrecognised peertype: ${v}`);
@@ -577,6 +584,7 @@ function defaults(): Draft {
     syncLimit: 5,
     connectToLearnerMasterLimit: 0,
     electionAlg: 3,
+    fastleaderMaxNotificationInterval: defaultMaxNotificationIntervalMs,
     servers: [],
     peerType: 'participant',
     standaloneEnabled: true,
@@ -839,6 +847,7 @@ export function renderZooCfg(config: ZooConfig): string {
   if (ssl.cipherSuites !== undefined) put('ssl.ciphersuites', ssl.cipherSuites.join(','));
   putIf('ssl.hostnameVerification', ssl.hostnameVerification, d.ssl.hostnameVerification);
   putIf('electionAlg', config.electionAlg, d.electionAlg);
+  putIf('fastleader.maxNotificationInterval', config.fastleaderMaxNotificationInterval, d.fastleaderMaxNotificationInterval);
   putIf('peerType', config.peerType, d.peerType);
   putIf('standaloneEnabled', config.standaloneEnabled, d.standaloneEnabled);
   putIf('reconfigEnabled', config.reconfigEnabled, d.reconfigEnabled);

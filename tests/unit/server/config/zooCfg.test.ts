@@ -433,3 +433,17 @@ describe('limits an operator sets', () => {
     expect(errorOf('dataDir=/d\nnio.sessionlessCnxnTimeout=0\n').message).toMatch(/nio\.sessionlessCnxnTimeout/);
   });
 });
+
+describe('fastleader.maxNotificationInterval', () => {
+  it('defaults to ZooKeeper 60 s and reads the zoo.cfg key and the Java property name', () => {
+    expect(parse('dataDir=/d\nclientPort=2181\n').config.fastleaderMaxNotificationInterval).toBe(60_000);
+    const plain = parse('dataDir=/d\nclientPort=2181\nfastleader.maxNotificationInterval=5000\n');
+    expect(plain.warnings).toEqual([]);
+    expect(plain.config.fastleaderMaxNotificationInterval).toBe(5000);
+    const java = parse('dataDir=/d\nclientPort=2181\nzookeeper.fastleader.maxNotificationInterval=3000\n');
+    expect(java.warnings).toEqual([]);
+    expect(java.config.fastleaderMaxNotificationInterval).toBe(3000);
+    expect(renderZooCfg(plain.config)).toMatch(/^fastleader\.maxNotificationInterval=5000$/m);
+    expect(errorOf('dataDir=/d\nfastleader.maxNotificationInterval=-1\n').message).toMatch(/fastleader\.maxNotificationInterval/);
+  });
+});
