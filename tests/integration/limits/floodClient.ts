@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { once } from 'node:events';
 import { JuteWriter } from '../../../node-core/jute/index.js';
 import { RequestHeaderCodec } from '../../../node-core/protocol/index.js';
-import { connectRequestFrame } from './rawSocket.js';
+import { connectRequestFrame } from '../../helpers/rawSocket.js';
 
 /** One request frame, reused for every copy a flood sends (servers do not require distinct xids). */
 export function requestFrame(type: number, writeBody: (writer: JuteWriter) => void, xid = 1): Buffer {

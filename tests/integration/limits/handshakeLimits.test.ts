@@ -8,7 +8,7 @@ import { startPaddock } from '../../helpers/paddockServer.js';
 import { fourLetterWord } from '../../helpers/fourLetterWord.js';
 import { ZkConnection } from '../../../node-core/client/zkConnection.js';
 import { OpCode, PathWatchRequestCodec } from '../../../node-core/protocol/index.js';
-import { connectRequestFrame, sendAndAwaitClose } from './rawSocket.js';
+import { connectRequestFrame, sendAndAwaitClose } from '../../helpers/rawSocket.js';
 
 const timeoutMs = 2_000;
 const config = { 'nio.sessionlessCnxnTimeout': timeoutMs };

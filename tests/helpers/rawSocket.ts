@@ -1,16 +1,16 @@
-// Raw client sockets for limit tests: they send exactly the bytes a misbehaving client would, and report when the
-// server closed the connection.
+// Raw client sockets for tests that misbehave on purpose: a ConnectRequest frame to start from, and a socket that
+// sends exactly the given bytes and reports when the server closed the connection.
 import * as net from 'node:net';
-import { JuteWriter } from '../../../node-core/jute/index.js';
-import { ConnectRequestCodec } from '../../../node-core/protocol/index.js';
+import { JuteWriter } from '../../node-core/jute/index.js';
+import { ConnectRequestCodec } from '../../node-core/protocol/index.js';
 
 /** A whole ConnectRequest frame for a new session, as a client's first packet. */
-export function connectRequestFrame(): Buffer {
+export function connectRequestFrame(timeOut = 30_000): Buffer {
   const writer = new JuteWriter(64);
   ConnectRequestCodec.write(writer, {
     protocolVersion: 0,
     lastZxidSeen: 0n,
-    timeOut: 30_000,
+    timeOut,
     sessionId: 0n,
     passwd: Buffer.alloc(16),
     readOnly: false,
