@@ -178,6 +178,13 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
         passphrase: ssl.keyStorePassword,
         requestCert: ssl.clientAuth !== 'none',
         rejectUnauthorized: ssl.clientAuth === 'need',
+        // The connect timeout starts once TLS is up; a peer that never finishes TLS gets the same time, not 120 s.
+        handshakeTimeout: this.config.sessionlessCnxnTimeout,
+      });
+      // Node reports a failed or timed-out TLS handshake but leaves the socket open.
+      server.on('tlsClientError', (error, socket) => {
+        this.logger.debug(`TLS handshake with a client failed: ${error.message}`);
+        socket.destroy();
       });
       const secureAddress = this.config.secureClientPortAddress ?? address;
       this.listeners.push(await this.listenOn(server, secureAddress, this.config.secureClientPort, 'secureConnection'));
