@@ -13,6 +13,7 @@ import { ElectionLinks, type PeerAddress } from './electionLinks.js';
 import { QuorumLinks } from './quorumLinks.js';
 import { encodeForwardedRequest, decodeForwardedRequest, decodeSessionTouches } from './forwardedRequest.js';
 import { MemberSessions } from './memberSessions.js';
+import { quorumIntrospection } from './memberIntrospection.js';
 import { ElectionHistory } from './electionHistory.js';
 import { ActionExecutor, QuorumPeer, type DiskAction, type PeerEnvironment, type Txn } from '../../consensus/index.js';
 import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
@@ -210,7 +211,7 @@ export class EnsembleMember {
       revalidateSession: (sessionId, timeout, done) => this.memberSessions.revalidate(sessionId, timeout, done),
       isQuorumSynced: (voters) => this.peer?.isQuorumSynced(voters) ?? false,
       state: () => roleNames[this.peer?.state ?? 'looking'] ?? 'looking',
-      quorum: () => this.quorumView(),
+      quorum: () => quorumIntrospection(this.config, this.myId, this.peer, this.server),
     };
   }
 
@@ -453,52 +454,6 @@ export class EnsembleMember {
   /** /zookeeper/config holds the membership on every member, as ZooKeeper's initConfigInZKDatabase writes it. */
   private publishConfig(): void {
     this.server.database.tree.setData('/zookeeper/config', this.configData, -1, 0n, BigInt(Date.now()));
-  }
-
-  private quorumView() {
-    const me = this.me;
-    const leading = this.peer?.state === 'leading';
-    const leaderSpec = this.config.servers.find((s) => s.id === this.peer?.leaderId);
-    const voters = this.config.servers.filter((s) => s.role === 'participant');
-    return {
-      myid: this.myId,
-      isLeader: leading,
-      leaderId: this.peer?.leaderId ?? -1,
-      leaderAddress: leaderSpec ? `${leaderSpec.host}:${leaderSpec.quorumPort}` : null,
-      peerState: `${this.peer?.state ?? 'looking'} - ${this.server.isServing ? 'broadcast' : 'election'}`,
-      zabState: this.server.isServing ? ('broadcast' as const) : ('election' as const),
-      voting: me.role === 'participant',
-      quorumAddress: `${me.host}:${me.quorumPort}`,
-      electionAddress: `${me.host}:${me.electionPort}`,
-      clientAddress: `${this.config.clientPortAddress ?? '0.0.0.0'}:${this.config.clientPort ?? 0}`,
-      votingView: voters.map((s) => ({
-        id: s.id,
-        serverAddresses: [`${s.host}:${s.quorumPort}`],
-        electionAddresses: [`${s.host}:${s.electionPort}`],
-        clientAddress: `${s.clientHost ?? s.host}:${s.clientPort ?? 0}`,
-        learnerType: s.role,
-      })),
-      quorumSize: voters.length,
-      leader: leading
-        ? {
-            learners: this.config.servers.length - 1,
-            syncedFollowers: this.syncedLearners('participant'),
-            syncedNonVotingFollowers: 0,
-            syncedObservers: this.syncedLearners('observer'),
-            pendingSyncs: 0,
-            leaderUptime: this.server.startedAt ? Date.now() - this.server.startedAt : 0,
-            lastProposalSize: 0,
-            minProposalSize: 0,
-            maxProposalSize: 0,
-          }
-        : undefined,
-      observers: [],
-    };
-  }
-
-  private syncedLearners(role: 'participant' | 'observer'): number {
-    const synced = new Set(this.peer.leader?.syncedLearners ?? []);
-    return this.config.servers.filter((s) => s.role === role && synced.has(s.id)).length;
   }
 
   /** The admin endpoint the GUI charts: state, vote, epochs, zxids and the history of elections. */
