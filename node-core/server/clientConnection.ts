@@ -286,7 +286,7 @@ export class ClientConnection {
   }
 
   write(frame: Buffer): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     this.packetsSent++;
     // Replies produced in one turn (a group commit answers many at once) leave in one write system call.
     if (!this.corked) {
@@ -388,6 +388,18 @@ export class ClientConnection {
     if (this.socket.destroyed) return;
     this.closing = true;
     this.socket.destroy();
+  }
+
+  /**
+   * Closes once what was already written has left, and at the latest after graceMs, so that a client that never
+   * reads cannot hold the socket: the reply to a write that committed just before this member stopped serving
+   * (written in the same turn, still corked) must reach its client rather than turn into a ConnectionLoss.
+   */
+  closeSoon(graceMs = 1_000): void {
+    if (this.socket.destroyed) return;
+    this.closing = true;
+    if (!this.socket.writableEnded) this.socket.end();
+    setTimeout(() => this.socket.destroy(), graceMs).unref();
   }
 
   private finished = false;

@@ -228,7 +228,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   /** Drops every client connection (an ensemble member that stops serving); clients reconnect elsewhere. */
   closeAllConnections(): void {
-    for (const connection of this.connections.values()) connection.close();
+    for (const connection of this.connections.values()) connection.closeSoon();
   }
 
   /**
