@@ -3,6 +3,10 @@
 import { ConfigError, loadZooCfg } from '../server/config/zooCfg.js';
 import { createLogger } from '../log/logger.js';
 import { startServerFromConfig } from '../server/startServer.js';
+import { DataDirError } from '../storage/dataDirError.js';
+
+/** Exit code for a data dir the server refuses to use (nothing in it was changed). */
+export const DATA_DIR_REFUSED_EXIT_CODE = 3;
 
 export async function runServerCommand(args: string[]): Promise<number> {
   const configPath = args[0];
@@ -22,7 +26,16 @@ export async function runServerCommand(args: string[]): Promise<number> {
     throw error;
   }
   for (const warning of parsed.warnings) logger.warn(`${configPath}:${warning.line}: ${warning.key}: ${warning.message}`);
-  const running = await startServerFromConfig(parsed.config, logger);
+  let running;
+  try {
+    running = await startServerFromConfig(parsed.config, logger);
+  } catch (error) {
+    if (error instanceof DataDirError) {
+      process.stderr.write(`paddock: cannot use the data dir: ${error.message}\n`);
+      return DATA_DIR_REFUSED_EXIT_CODE;
+    }
+    throw error;
+  }
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -25,3 +25,29 @@ export function javaHashSetOrder(items: Iterable<string>, initialCapacity = 16):
     .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
     .map((entry) => entry.text);
 }
+
+/** Java's Long.hashCode: the two halves of the 64-bit value xored. */
+function javaLongHash(value: bigint): number {
+  const bits = BigInt.asUintN(64, value);
+  return Number((bits ^ (bits >> 32n)) & 0xffffffffn) | 0;
+}
+
+/**
+ * The order `new java.util.HashMap<>(source)` iterates Long keys given in `source`'s order, as ZooKeeper's snapshot
+ * writer copies its session and ACL maps before writing them: by bucket in a table sized for the count, and within a
+ * bucket by insertion.
+ */
+export function javaHashMapCopyOrder<T>(items: readonly T[], keyOf: (item: T) => bigint): T[] {
+  if (items.length === 0) return [];
+  const wanted = Math.floor(items.length / 0.75 + 1);
+  let capacity = 1;
+  while (capacity < wanted) capacity *= 2;
+  const bucketOf = (item: T) => {
+    const hash = javaLongHash(keyOf(item));
+    return (hash ^ (hash >>> 16)) & (capacity - 1);
+  };
+  return items
+    .map((item, index) => ({ item, index, bucket: bucketOf(item) }))
+    .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
+    .map((entry) => entry.item);
+}
