@@ -408,25 +408,30 @@ export class DataTree {
       // their parents still come first.
       const emitted = new Set<string>();
       const stack: { parent: string; names: string[]; next: number }[] = [];
+      // One map lookup per node: the live node gives both what to yield (unless preserved) and the children.
       const visit = (path: string): NodeRecord | undefined => {
+        const live = this.nodes.get(path);
         if (view.size > 0 && view.has(path)) {
           const preserved = view.get(path);
           if (preserved === null || preserved === undefined || emitted.has(path)) return undefined;
           emitted.add(path);
+          descendInto(path, live);
           return preserved.record;
         }
-        return this.nodes.get(path);
+        descendInto(path, live);
+        return live;
       };
-      const descend = (path: string) => {
-        const live = this.nodes.get(path);
+      let pending: { parent: string; names: string[]; next: number } | undefined;
+      const descendInto = (path: string, live: ZNode | undefined) => {
+        pending = undefined;
         if (live !== undefined && live.children.size > 0) {
           const names = live.children.size === 1 ? [...live.children] : javaHashSetOrder(live.children, childSetCapacity);
-          stack.push({ parent: path, names, next: 0 });
+          pending = { parent: path, names, next: 0 };
         }
       };
       const root = visit('/');
       if (root !== undefined) yield ['/', root];
-      descend('/');
+      if (pending !== undefined) stack.push(pending);
       while (stack.length > 0) {
         const frame = stack[stack.length - 1]!;
         if (frame.next >= frame.names.length) {
@@ -436,8 +441,9 @@ export class DataTree {
         const path = joinPath(frame.parent, frame.names[frame.next++]!);
         const record = visit(path);
         if (record === undefined) continue;
+        const children = pending;
         yield [path, record];
-        descend(path);
+        if (children !== undefined) stack.push(children);
       }
       const leftovers: [string, NodeRecord][] = [];
       for (const [path, preserved] of view) {

@@ -102,8 +102,10 @@ class ChunkWriter {
     return this.at >= this.chunkBytes;
   }
 
+  /** Hands the bytes over without a copy and starts a fresh buffer. */
   take(): Buffer {
-    const chunk = Buffer.from(this.buf.subarray(0, this.at));
+    const chunk = this.buf.subarray(0, this.at);
+    this.buf = Buffer.allocUnsafe(this.chunkBytes + 4096);
     this.at = 0;
     return chunk;
   }
@@ -170,19 +172,28 @@ function writeNode(w: ChunkWriter, path: string, node: NodeRecord, aclRef: numbe
   let at = w.at;
   at = b.writeInt32BE(aclRef < 0 ? -1 : Math.floor(aclRef / 2 ** 32), at);
   at = b.writeUInt32BE(aclRef < 0 ? 0xffffffff : aclRef % 2 ** 32, at);
+  // Most nodes repeat czxid in mzxid and pzxid, and ctime in mtime: copying the bytes spares a bigint encode.
+  const czxidAt = at;
   at = b.writeBigInt64BE(node.czxid, at);
-  at = b.writeBigInt64BE(node.mzxid, at);
+  at = node.mzxid === node.czxid ? copyLong(b, czxidAt, at) : b.writeBigInt64BE(node.mzxid, at);
+  const ctimeAt = at;
   at = b.writeBigInt64BE(node.ctime, at);
-  at = b.writeBigInt64BE(node.mtime, at);
+  at = node.mtime === node.ctime ? copyLong(b, ctimeAt, at) : b.writeBigInt64BE(node.mtime, at);
   at = b.writeInt32BE(node.version, at);
   at = b.writeInt32BE(node.cversion, at);
   at = b.writeInt32BE(node.aversion, at);
-  at = b.writeBigInt64BE(BigInt.asIntN(64, node.ephemeralOwner), at);
-  at = b.writeBigInt64BE(node.pzxid, at);
+  if (node.ephemeralOwner === 0n) {
+    b.fill(0, at, at + 8);
+    at += 8;
+  } else at = b.writeBigInt64BE(BigInt.asIntN(64, node.ephemeralOwner), at);
+  at = node.pzxid === node.czxid ? copyLong(b, czxidAt, at) : b.writeBigInt64BE(node.pzxid, at);
   w.at = at;
-  if (!TreeDigest.excludes(zkPath)) {
-    digest.add(b.subarray(pathAt, pathEnd), dataAt < 0 ? null : b.subarray(dataAt, dataEnd), node);
-  }
+  if (!TreeDigest.excludes(zkPath)) digest.addWritten(b, pathAt, pathEnd, dataAt < 0 ? dataEnd : dataAt, dataEnd, dataEnd + 8);
+}
+
+function copyLong(b: Buffer, from: number, to: number): number {
+  for (let i = 0; i < 8; i++) b[to + i] = b[from + i]!;
+  return to + 8;
 }
 
 /**
