@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { adler32 } from './adler32.js';
 import { fsyncDir, isNotFound, writeFully } from './durableFs.js';
-import { applyLogRepairs, EntryScanner, scanLogDir, type LogScan } from './txnLogScan.js';
+import { applyLogRepairs, EntryScanner, scanLogDir, type LogScan, type ScannedSegment } from './txnLogScan.js';
 import {
   ENTRY_OVERHEAD_BYTES,
   END_OF_RECORD,
@@ -87,15 +87,8 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-interface Segment {
-  name: string;
-  path: string;
-  startZxid: bigint;
-  firstZxid: bigint | undefined;
-  lastZxid: bigint | undefined;
-  /** Bytes known to be written (and fsynced when forceSync): readers never look past this. */
-  size: number;
-}
+/** A log file's extent; `size` is what readers may read (bytes known written, fsynced when forceSync). */
+type Segment = ScannedSegment;
 
 function encodeHeader(into: Buffer, at: number): void {
   into.writeInt32BE(TXNLOG_MAGIC, at);

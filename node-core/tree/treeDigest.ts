@@ -1,56 +1,19 @@
 // ZooKeeper's tree digest (DigestCalculator, digest version 2): the sum, modulo 2^64, of a CRC32 per znode over its
 // path, its data and nine persisted Stat fields. ZooKeeper 3.6+ writes it after a snapshot and after log entries
 // and compares it on load, so a snapshot Paddock writes must carry the digest ZooKeeper computes for the same tree.
-import { crc32 } from 'node:zlib';
 
 export const DIGEST_VERSION = 2;
 
 /** Nodes under this prefix are left out (ZooDefs.ZOOKEEPER_NODE_SUBTREE); "/zookeeper" itself counts. */
 const excludedPrefix = '/zookeeper/';
-const statBytes = 60;
-
-export interface DigestStat {
-  readonly czxid: bigint;
-  readonly mzxid: bigint;
-  readonly pzxid: bigint;
-  readonly ctime: bigint;
-  readonly mtime: bigint;
-  readonly version: number;
-  readonly cversion: number;
-  readonly aversion: number;
-  readonly ephemeralOwner: bigint;
-}
 
 /** Adds node digests; number sums stay exact up to 2^53, so they are folded into a bigint well before that. */
 export class TreeDigest {
-  private readonly stat = Buffer.alloc(statBytes);
   private pending = 0;
   private folded = 0n;
 
   static excludes(path: string): boolean {
     return path.startsWith(excludedPrefix);
-  }
-
-  /**
-   * Adds one node. `path` is ZooKeeper's: the root is "" (its alias "/" is never counted). `pathBytes` and `data`
-   * are the bytes as written, so a writer can pass views of its own output buffer.
-   */
-  add(pathBytes: Uint8Array, data: Uint8Array | null, node: DigestStat): void {
-    const b = this.stat;
-    b.writeBigInt64BE(node.czxid, 0);
-    b.writeBigInt64BE(node.mzxid, 8);
-    b.writeBigInt64BE(node.pzxid, 16);
-    b.writeBigInt64BE(node.ctime, 24);
-    b.writeBigInt64BE(node.mtime, 32);
-    b.writeInt32BE(node.version, 40);
-    b.writeInt32BE(node.cversion, 44);
-    b.writeInt32BE(node.aversion, 48);
-    b.writeBigInt64BE(node.ephemeralOwner, 52);
-    let crc = crc32(pathBytes);
-    if (data !== null && data.length > 0) crc = crc32(data, crc);
-    this.pending += crc32(b, crc);
-    // 2^32 per node: fold every 2^20 nodes' worth of headroom, long before 2^53
-    if (this.pending > 2 ** 52) this.fold();
   }
 
   /**

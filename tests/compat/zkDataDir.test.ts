@@ -116,7 +116,10 @@ describe('a data dir written by Apache ZooKeeper 3.8 and by Paddock', () => {
     const newestPaddock = paddockSnapshots.sort((a, b) => Number(BigInt('0x' + b.slice(9)) - BigInt('0x' + a.slice(9))))[0]!;
     const zkLog = readFileSync(target.members[0]!.logPath, 'utf8');
     const snapshotsRead = zkLog.split('\n').filter((line) => line.includes('Reading snapshot'));
-    expect(snapshotsRead.at(-1), `Paddock wrote ${paddockSnapshots.join(', ')}`).toContain(join(versionDir(), newestPaddock));
+    const context = zkLog.split('\n').filter((line) => /snapshot|snap file|CRC|Exception/i.test(line)).slice(-12).join('\n');
+    expect(snapshotsRead.at(-1), `Paddock wrote ${paddockSnapshots.join(', ')}; ZooKeeper said:\n${context}`).toContain(
+      join(versionDir(), newestPaddock),
+    );
     // ZooKeeper checks the digest trailer Paddock wrote against the tree it loaded.
     expect(zkLog).not.toMatch(/Digests are not matching|digest mismatch/i);
     expect(srvrZxid(await target.fourLetterWord('srvr'))).toBe(paddockZxid);
