@@ -2,6 +2,7 @@
 // (file checks, body, seals and digest trailer), and the transaction log after it. A damaged newer snapshot is passed
 // over only when the log still holds every transaction it covered; otherwise, as for a damaged log, recovery throws
 // DataDirError (one line: file, offset, problem, "refusing to start") with the directory untouched.
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import {
@@ -57,6 +58,19 @@ async function readSnapshot(store: SnapshotStore, name: string): Promise<Recover
   }
 }
 
+/**
+ * ZooKeeper can write snapshot.<zxid>.gz or .snappy (zookeeper.snapshot.compression.method). Paddock reads neither;
+ * starting past a newer one would silently drop what only it holds.
+ */
+function refuseCompressed(dir: string, names: string[], usedZxid: bigint): void {
+  for (const name of names) {
+    const match = /^snapshot\.([0-9a-fA-F]{1,16})\.(gz|snappy)$/.exec(name);
+    if (match !== null && BigInt('0x' + match[1]) > usedZxid) {
+      throw new DataDirError(path.join(dir, name), 0, `${match[2]}-compressed snapshots are not supported (set zookeeper.snapshot.compression.method back to CHECKED and restart ZooKeeper once to write a plain one)`);
+    }
+  }
+}
+
 /** Reads snapshots newest first and scans the log, changing nothing; throws DataDirError to refuse. */
 export async function planRecovery(
   store: SnapshotStore,
@@ -74,6 +88,7 @@ export async function planRecovery(
     }
     problems.push({ ...result, zxid });
   }
+  refuseCompressed(store.dir, await readdir(store.dir), snapshot?.zxid ?? -1n);
   const log = await scanLogDir(logDir, { maxEntryBytes, coveredUpTo: snapshot?.zxid });
   const newest = problems[0];
   if (newest === undefined) return { snapshot, log };

@@ -170,6 +170,12 @@ describe('paddock server on a data dir it cannot use', () => {
     await expectRefusal(dataDir, config, firstLog, /checksum mismatch/);
   });
 
+  it('refuses a newer compressed snapshot rather than starting without what it holds', async () => {
+    const { dataDir, config } = await copyCase();
+    writeFileSync(join(dataDir, 'version-2', 'snapshot.fffff.gz'), Buffer.from([0x1f, 0x8b, 8, 0]));
+    await expectRefusal(dataDir, config, 'snapshot.fffff.gz', /gz-compressed snapshots are not supported/);
+  });
+
   it('refuses a log of an unknown version', async () => {
     const { dataDir, config } = await copyCase();
     const firstLog = filesOf(dataDir, 'log.')[0]!;
