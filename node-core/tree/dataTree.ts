@@ -5,7 +5,7 @@ import { Perms, containerEphemeralOwner, ttlFromEphemeralOwner } from '../protoc
 import { ErrorCode } from '../protocol/errorCodes.js';
 import type { ACL, Stat } from '../protocol/records.js';
 import { AclCache, openUnsafeAcl } from './aclCache.js';
-import { javaHashSetOrder } from './javaHashOrder.js';
+import { viewEntries, type PreservedNode } from './consistentView.js';
 import { baseName, joinPath, parentPath } from './pathValidation.js';
 
 /** A znode's persisted fields, as a snapshot stores them. */
@@ -76,10 +76,6 @@ function dataLengthOf(node: DataNode): number {
   return node instanceof ZNode ? (node.bytes === null ? 0 : node.bytes.length) : node.data === null ? 0 : node.data.length;
 }
 
-/** A node as it was when a consistent view began. */
-interface PreservedNode {
-  readonly record: NodeRecord;
-}
 
 /** A point-in-time view of the tree for writing a snapshot while the live tree keeps changing. */
 export interface ConsistentView {
@@ -96,8 +92,6 @@ export interface ConsistentView {
 }
 
 const zero = 0n;
-/** ZooKeeper's DataNode makes its child set with new HashSet<>(8), which decides the order it lists them in. */
-const childSetCapacity = 8;
 const readOnlyAcl: readonly ACL[] = [{ perms: Perms.read, id: { scheme: 'world', id: 'anyone' } }];
 export const zookeeperPath = '/zookeeper';
 export const quotaPath = '/zookeeper/quota';
@@ -110,7 +104,7 @@ export class DataTree {
   private readonly containerPaths = new Set<string>();
   private readonly ttlPaths = new Set<string>();
   private dataSize = 0;
-  private view: Map<string, PreservedNode | null> | undefined;
+  private view: Map<string, PreservedNode<NodeRecord> | null> | undefined;
   /** The highest zxid applied; a snapshot or a restart resumes after it. */
   lastProcessedZxid = 0n;
 
@@ -377,12 +371,12 @@ export class DataTree {
    */
   openConsistentView(): ConsistentView {
     if (this.view !== undefined) throw new Error('a snapshot view is already open');
-    const view = new Map<string, PreservedNode | null>();
+    const view = new Map<string, PreservedNode<NodeRecord> | null>();
     this.view = view;
     const end = () => {
       if (this.view === view) this.view = undefined;
     };
-    const entries = this.viewEntries(view, end);
+    const entries = viewEntries<NodeRecord, ZNode>(this.nodes, view, end);
     const aclCache = this.aclCache;
     return {
       zxid: this.lastProcessedZxid,
@@ -394,66 +388,6 @@ export class DataTree {
         end();
       },
     };
-  }
-
-  private *viewEntries(
-    view: Map<string, PreservedNode | null>,
-    end: () => void,
-  ): Generator<[string, NodeRecord], void, undefined> {
-    try {
-      // Depth first from the root, each node's children in java.util.HashSet order, as DataTree.serializeNode walks
-      // (so a tree ZooKeeper wrote is written back byte for byte). Live child lists are copied when a node is
-      // visited; a path created after the view began is recorded as absent and skipped, a changed node yields its
-      // preserved copy, and deleted ones (absent from the live lists) are emitted at the end, shallowest first so
-      // their parents still come first.
-      const emitted = new Set<string>();
-      const stack: { parent: string; names: string[]; next: number }[] = [];
-      // One map lookup per node: the live node gives both what to yield (unless preserved) and the children.
-      const visit = (path: string): NodeRecord | undefined => {
-        const live = this.nodes.get(path);
-        if (view.size > 0 && view.has(path)) {
-          const preserved = view.get(path);
-          if (preserved === null || preserved === undefined || emitted.has(path)) return undefined;
-          emitted.add(path);
-          descendInto(path, live);
-          return preserved.record;
-        }
-        descendInto(path, live);
-        return live;
-      };
-      let pending: { parent: string; names: string[]; next: number } | undefined;
-      const descendInto = (path: string, live: ZNode | undefined) => {
-        pending = undefined;
-        if (live !== undefined && live.children.size > 0) {
-          const names = live.children.size === 1 ? [...live.children] : javaHashSetOrder(live.children, childSetCapacity);
-          pending = { parent: path, names, next: 0 };
-        }
-      };
-      const root = visit('/');
-      if (root !== undefined) yield ['/', root];
-      if (pending !== undefined) stack.push(pending);
-      while (stack.length > 0) {
-        const frame = stack[stack.length - 1]!;
-        if (frame.next >= frame.names.length) {
-          stack.pop();
-          continue;
-        }
-        const path = joinPath(frame.parent, frame.names[frame.next++]!);
-        const record = visit(path);
-        if (record === undefined) continue;
-        const children = pending;
-        yield [path, record];
-        if (children !== undefined) stack.push(children);
-      }
-      const leftovers: [string, NodeRecord][] = [];
-      for (const [path, preserved] of view) {
-        if (preserved !== null && !emitted.has(path)) leftovers.push([path, preserved.record]);
-      }
-      leftovers.sort((a, b) => depthOf(a[0]) - depthOf(b[0]));
-      yield* leftovers;
-    } finally {
-      end();
-    }
   }
 
   private preserve(path: string, node: ZNode | undefined): void {
@@ -573,12 +507,6 @@ export function latin1DataOf(record: NodeRecord): string | null {
 /** A snapshot's node: its data either as bytes or already as the latin1 string a node keeps. */
 export type RestoredRecord = Omit<NodeRecord, 'data'> & { readonly data: Buffer | string | null };
 
-
-function depthOf(path: string): number {
-  let depth = 0;
-  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) depth++;
-  return depth;
-}
 
 function addChild(parent: ZNode, name: string): void {
   if (parent.children === noChildren) parent.children = new Set();
