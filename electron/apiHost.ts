@@ -6,7 +6,7 @@ import type { MessagePortMain } from 'electron';
 import { join } from 'node:path';
 import { ApiService } from '../node-core/api/apiService.js';
 import { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
-import { shellConsole } from '../node-core/cli/shellConsole.js';
+import { shellConsole } from '../node-core/api/shellConsole.js';
 import { userDataDir } from '../node-core/cluster/userDataDir.js';
 import { createLogger } from '../node-core/log/logger.js';
 import { decodeHostConfig, type HostToMain, type MainToHost } from './hostMessages.js';

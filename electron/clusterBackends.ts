@@ -1,7 +1,7 @@
 // Which local-cluster backends the desktop API offers: Paddock (the default, run on Electron's own Node as
 // electron/serverLaunch.ts decides) and Apache ZooKeeper 3.8 where Java and its jars are installed.
 import type { ClusterBackendRegistry } from '../node-core/api/clusterBackend.js';
-import { LocalClusterBackend } from '../node-core/cli/localClusterBackend.js';
+import { LocalClusterBackend } from '../node-core/api/localClusterBackend.js';
 import type { ServerLaunch } from './serverLaunch.js';
 
 /**

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ZkClient, type ZkClientOptions, type ZkClientState, type ZkTlsOptions } from '../client/index.js';
 import type { Logger } from '../log/logger.js';
+import { hexLong } from '../protocol/javaText.js';
 import { ApiFailure, apiFailure } from './apiError.js';
-import { hexLong } from './apiValues.js';
 import type { ApiEventName, ApiEvents, ConnectionInfo, TestConnectionResult } from './contract.js';
 import type { StoredProfile } from './profileStore.js';
 

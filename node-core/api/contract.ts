@@ -1,7 +1,8 @@
 // The one contract between the GUI and node-core: every request method with its params and result, every pushed
 // event, the error shape, the wire messages, and a runtime validator for each method's params (the boundary check).
 // Transports (WebSocket, Electron IPC) carry these messages unchanged; the renderer imports only types from here.
-import type { ElectionRecord } from '../server/quorum/electionHistory.js';
+import type { ElectionRecord } from '../protocol/electionRecord.js';
+import type { MemberRole } from '../protocol/memberRole.js';
 import {
   array,
   boolean,
@@ -364,7 +365,6 @@ export interface ServerFactsResult {
 // Local clusters (implemented by a ClusterBackend the lead plugs in)
 // ---------------------------------------------------------------------------------------------------------------
 
-export type MemberRole = 'participant' | 'observer';
 export type MemberRunState = 'stopped' | 'starting' | 'running' | 'paused' | 'isolated' | 'crashed';
 export type MemberServingState = 'looking' | 'leading' | 'following' | 'observing' | 'standalone' | 'unknown';
 export type MemberAction = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'isolate' | 'heal' | 'wipe';

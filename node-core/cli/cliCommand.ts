@@ -6,8 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { parseCliArguments, type CliArguments } from './cliArguments.js';
-import { completeLine } from './completer.js';
-import { commandNames, ZkShell, type ShellOutput } from './zkShell.js';
+import { completeLine } from '../shell/completer.js';
+import { commandNames, ZkShell, type ShellOutput } from '../shell/zkShell.js';
 
 const historyLimit = 500;
 

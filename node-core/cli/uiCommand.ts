@@ -11,8 +11,8 @@ import { startApiServer, type ApiServerHandle } from '../api/wsServer.js';
 import type { EngineKind } from '../cluster/types.js';
 import { userDataDir } from '../cluster/userDataDir.js';
 import { createLogger } from '../log/logger.js';
-import { LocalClusterBackend } from './localClusterBackend.js';
-import { shellConsole } from './shellConsole.js';
+import { LocalClusterBackend } from '../api/localClusterBackend.js';
+import { shellConsole } from '../api/shellConsole.js';
 
 const usage = `Usage: paddock ui [options]
 

@@ -1,10 +1,12 @@
 // The public shapes of the local-cluster supervisor: what a cluster is made of, the state of each member and the
 // events it emits. The admin API and the GUI build on these, so everything here is plain JSON (no bigint).
-import type { ElectionRecord } from '../server/quorum/electionHistory.js';
+import type { ElectionRecord } from '../protocol/electionRecord.js';
+import type { MemberRole } from '../protocol/memberRole.js';
+
+export type { MemberRole };
 
 export type EngineKind = 'paddock' | 'apache';
 
-export type MemberRole = 'participant' | 'observer';
 
 /**
  * What the supervisor knows about a member's process. `killed` = ended by kill() (SIGKILL); `stopped` = ended by
@@ -152,7 +154,7 @@ export interface ReopenOptions {
 }
 
 export interface StopOptions {
-  /** How long a graceful stop waits before SIGKILL; 10 s by default. */
+  /** How long a graceful stop waits before SIGKILL; 2 s by default. */
   timeoutMs?: number;
 }
 

@@ -4,6 +4,7 @@ export { FastLeaderElection, type Vote, type Notification, type ElectionAction, 
 export { Leader, type LeaderPhase, type StateSummary } from './leader.js';
 export { Learner, type LearnerPhase, type LearnerOptions } from './learner.js';
 export { QuorumPeer, type QuorumPeerConfig, type DurableState, type PeerAction, type PeerStateName } from './quorumPeer.js';
+export { ActionExecutor, type PeerEnvironment } from './actionExecutor.js';
 export { History, planSync, type Txn, type SyncPlan } from './history.js';
 export { DiskTickets, type DiskAction, type ZabAction, type ZabTimings } from './actions.js';
 export type { ZabContext } from './zabContext.js';

@@ -3,6 +3,7 @@
 // renderers stay pure and testable with a fake.
 
 import * as os from 'node:os';
+import type { MemberRole } from '../protocol/memberRole.js';
 import type { ZooConfig } from './config/zooCfg.js';
 
 /** ZooKeeper's server_state strings, plus 'looking' while an ensemble member has no quorum. */
@@ -122,7 +123,7 @@ export interface QuorumMemberView {
   serverAddresses: string[];
   electionAddresses: string[];
   clientAddress: string;
-  learnerType: 'participant' | 'observer';
+  learnerType: MemberRole;
 }
 
 export interface LearnerInfo {

@@ -14,7 +14,7 @@ import {
   type ServerState,
   type ServerStatsSnapshot,
 } from './introspection.js';
-import type { ZooKeeperServer } from './zooKeeperServer.js';
+import type { FourLetterWords, ZooKeeperServer } from './zooKeeperServer.js';
 
 // The compiled module's own time stands for the build date that ZooKeeper stamps into its version line.
 const version = fullVersion(buildDate());
@@ -41,11 +41,8 @@ function directorySize(dir: string): number {
   }
 }
 
+/** A server as four-letter words and the AdminServer see it; mode and quorum figures come from its ServerRole. */
 export class ServerIntrospectionView implements ServerIntrospection {
-  /** Set by an ensemble member so mode and quorum figures show its role. */
-  quorumView: () => QuorumIntrospection | null = () => null;
-  stateView: () => ServerState = () => 'standalone';
-
   constructor(private readonly server: ZooKeeperServer) {}
 
   get config() {
@@ -57,7 +54,7 @@ export class ServerIntrospectionView implements ServerIntrospection {
   }
 
   serverState(): ServerState {
-    return this.server.readOnlyMode ? 'read-only' : this.stateView();
+    return this.server.readOnlyMode ? 'read-only' : this.server.role.state();
   }
 
   isServing(): boolean {
@@ -69,7 +66,7 @@ export class ServerIntrospectionView implements ServerIntrospection {
   }
 
   serverId(): number {
-    return this.quorumView()?.myid ?? 0;
+    return this.server.role.quorum()?.myid ?? 0;
   }
 
   stats(): ServerStatsSnapshot {
@@ -86,7 +83,7 @@ export class ServerIntrospectionView implements ServerIntrospection {
       numAliveConnections: this.server.connections.size,
       outstandingRequests: this.server.pipeline?.outstanding ?? 0,
       lastProcessedZxid:
-        this.server.database.lastProcessedZxid > this.server.zxidFloor ? this.server.database.lastProcessedZxid : this.server.zxidFloor,
+        this.server.database.lastProcessedZxid > this.server.role.zxidFloor() ? this.server.database.lastProcessedZxid : this.server.role.zxidFloor(),
       nodeCount: tree.nodeCount,
       watchCount: this.server.watches.size,
       ephemeralsCount: ephemerals,
@@ -196,7 +193,7 @@ export class ServerIntrospectionView implements ServerIntrospection {
   }
 
   quorum(): QuorumIntrospection | null {
-    return this.quorumView();
+    return this.server.role.quorum();
   }
 
   resetStats(): void {
@@ -222,20 +219,17 @@ function openFileDescriptors(): number {
 
 const fourLetterWordNames: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
 
-/** Wires four-letter words on the client port to the server's introspection view. */
-export function attachFourLetterWords(server: ZooKeeperServer): ServerIntrospectionView {
+/** The four-letter words a server answers on its client port (pass it to the ZooKeeperServer constructor). */
+export function fourLetterWordsFor(server: ZooKeeperServer): FourLetterWords {
   const view = new ServerIntrospectionView(server);
   const whitelist = resolveWhitelist(server.config.fourLetterWordWhitelist, server.config.readOnlyModeEnabled);
-  server.introspection = view;
-  server.fourLetterWordNames = fourLetterWordNames;
-  server.fourLetterWordRunner = (word) => runFourLetterWord(word, view, whitelist);
-  return view;
+  return { has: (word) => fourLetterWordNames.has(word), run: (word) => runFourLetterWord(word, view, whitelist) };
 }
 
 /** Starts the AdminServer when admin.enableServer is on; the ensemble adds its election command to it. */
 export async function startAdminServer(server: ZooKeeperServer): Promise<AdminServer | undefined> {
-  if (!server.config.admin.enableServer || !server.introspection) return undefined;
-  const admin = new AdminServer(server.introspection, { logger: server.logger.child('AdminServer') });
+  if (!server.config.admin.enableServer) return undefined;
+  const admin = new AdminServer(new ServerIntrospectionView(server), { logger: server.logger.child('AdminServer') });
   try {
     await admin.start();
   } catch (error) {

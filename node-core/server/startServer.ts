@@ -3,30 +3,38 @@
 import { isDistributed, type ZooConfig } from './config/zooCfg.js';
 import type { Logger } from '../log/logger.js';
 import { ZooKeeperServer } from './zooKeeperServer.js';
-import { attachFourLetterWords, startAdminServer } from './serverIntrospection.js';
+import { fourLetterWordsFor, startAdminServer } from './serverIntrospection.js';
 import { EnsembleMember } from './quorum/ensembleMember.js';
+import { standaloneRole } from './serverRole.js';
 
 export interface RunningServer {
   server: ZooKeeperServer;
+  /** Closes every socket, timer and file; resolves once nothing of the server keeps the process alive. */
   stop(): Promise<void>;
+  /**
+   * Resolves with the first disk error once the server can no longer make writes durable; it has stopped
+   * serving, and the caller stops it and exits with DISK_FAILURE_EXIT_CODE. Never rejects.
+   */
+  diskFailed: Promise<Error>;
 }
 
 export async function startServerFromConfig(config: ZooConfig, logger: Logger): Promise<RunningServer> {
+  let reportDiskFailure: (error: Error) => void = () => undefined;
+  const diskFailed = new Promise<Error>((resolve) => (reportDiskFailure = resolve));
   if (isDistributed(config)) {
-    const member = new EnsembleMember(config, logger);
+    const member = new EnsembleMember(config, logger, reportDiskFailure);
     await member.start();
-    return { server: member.server, stop: () => member.stop() };
+    return { server: member.server, stop: () => member.stop(), diskFailed };
   }
-  const server = new ZooKeeperServer(config, logger);
-  attachFourLetterWords(server);
+  const server = new ZooKeeperServer(config, logger, 1, standaloneRole, fourLetterWordsFor, reportDiskFailure);
   await server.start();
   const admin = await startAdminServer(server);
   logger.info(`Paddock server started (standalone), serving clients`);
   return {
     server,
     async stop() {
-      await admin?.stop();
-      await server.stop();
+      await Promise.all([admin?.stop(), server.stop()]);
     },
+    diskFailed,
   };
 }

@@ -33,6 +33,7 @@ export class ZkDatabase {
   private txnsSinceSnapshot = 0;
   private snapshotThreshold: number;
   private snapshotInProgress: Promise<void> | null = null;
+  private closing = false;
   /** With replayLog off: the log entries after the loaded snapshot, oldest first, not applied. */
   unappliedLog: { zxid: bigint; payload: Buffer }[] = [];
 
@@ -112,7 +113,7 @@ export class ZkDatabase {
   /** Called after each applied transaction; starts a snapshot in the background when enough have accumulated. */
   noteApplied(): void {
     this.txnsSinceSnapshot++;
-    if (this.txnsSinceSnapshot >= this.snapshotThreshold && !this.snapshotInProgress) {
+    if (this.txnsSinceSnapshot >= this.snapshotThreshold && !this.snapshotInProgress && !this.closing) {
       this.txnsSinceSnapshot = 0;
       this.snapshotThreshold = this.nextThreshold();
       this.log.roll();
@@ -139,9 +140,13 @@ export class ZkDatabase {
     let digest: ZxidDigest | undefined;
     try {
       const body = serializeSnapshot(this.tree, new Map(this.sessions), { onDigest: (d) => (digest = d) });
-      await this.snapshots.writeSnapshot(zxid, body, () => (digest === undefined ? [] : [digestSection(digest)]));
+      await this.snapshots.writeSnapshot(zxid, this.untilClosing(body), () => (digest === undefined ? [] : [digestSection(digest)]));
       this.options.logger.info(`Snapshot 0x${zxid.toString(16)} written in ${Date.now() - started} ms`);
     } catch (error) {
+      if (error instanceof SnapshotAbandoned) {
+        this.options.logger.info(`Snapshot 0x${zxid.toString(16)} abandoned: the server is stopping`);
+        return;
+      }
       this.options.logger.error(`Snapshot 0x${zxid.toString(16)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -156,8 +161,26 @@ export class ZkDatabase {
     this.options.logger.info(`Autopurge removed ${result.snapshots.length} snapshots and ${result.logs.length} logs`);
   }
 
+  /**
+   * A snapshot being written is abandoned (its temporary file removed) rather than waited for: a big tree takes
+   * seconds, and the log alone recovers everything a snapshot would have. Log writes in flight still finish.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     await this.snapshotInProgress;
     await this.log.close();
+  }
+
+  private *untilClosing(chunks: Iterable<Buffer>): Generator<Buffer, void, undefined> {
+    for (const chunk of chunks) {
+      if (this.closing) throw new SnapshotAbandoned();
+      yield chunk;
+    }
+  }
+}
+
+class SnapshotAbandoned extends Error {
+  constructor() {
+    super('snapshot abandoned: the server is stopping');
   }
 }

@@ -35,7 +35,10 @@ import { WatchManager } from '../watch/watchManager.js';
 import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
 import { listenTcp } from './listenTcp.js';
-import type { ServerIntrospectionView } from './serverIntrospection.js';
+import { standaloneRole, type ServerRole } from './serverRole.js';
+import { OpenSockets } from './openSockets.js';
+import type { DiskFailureHandler } from './diskFailure.js';
+import { TxnLogFailedError } from '../storage/txnLog.js';
 
 /** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
 const refusedWhenReadOnly: ReadonlySet<number> = new Set([
@@ -53,6 +56,14 @@ const refusedWhenReadOnly: ReadonlySet<number> = new Set([
   OpCode.check,
 ]);
 
+/** The four-letter words a server answers on its client port (serverIntrospection.fourLetterWordsFor). */
+export interface FourLetterWords {
+  has(word: string): boolean;
+  run(word: string, connection: ClientConnection): string;
+}
+
+const noFourLetterWords: FourLetterWords = { has: () => false, run: () => '' };
+
 export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   database!: ZkDatabase;
   pipeline!: RequestPipeline;
@@ -62,33 +73,12 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly connectionsBySession = new Map<bigint, ClientConnection>();
   private readonly connectionsPerAddress = new Map<string, number>();
   private readonly listeners: net.Server[] = [];
+  /** Every accepted socket, also TLS ones still in their handshake, so a stop can destroy them all at once. */
+  private readonly sockets = new OpenSockets();
   private timers: NodeJS.Timeout[] = [];
   readonly statistics = new ServerStatistics();
   startedAt = 0;
   private serving = false;
-  /** Only the member that prepares writes (standalone or leader) reaps containers and TTL nodes. */
-  reapsContainers = true;
-  /**
-   * The lowest zxid srvr/mntr report: an ensemble member serving epoch E reports at least E << 32 even before the
-   * first write of the epoch, as ZooKeeper does.
-   */
-  zxidFloor = 0n;
-  /** Only the member that prepares writes expires sessions; learners report activity to it instead. */
-  expiresSessions = true;
-  /** Called with each session a client request keeps alive (a learner passes them to its leader in PINGs). */
-  onSessionTouched: ((sessionId: bigint) => void) | undefined;
-  /**
-   * Set by an ensemble leader: SessionMoved (or 0) for a write of a known session by `owner` (unset: this server's
-   * own connection). Standalone leaves it unset: one server, so every connection of a session is its owner's.
-   */
-  sessionOwnerCheck: ((sessionId: bigint, owner: number | undefined) => number) | undefined;
-  /**
-   * Set by an ensemble member: a client re-attaching an existing session here asks the leader, which records this
-   * member as the session's owner; `done(false)` when the leader no longer knows the session.
-   */
-  revalidateSession: ((sessionId: bigint, timeout: number, done: (valid: boolean) => void) => void) | undefined;
-  /** Set by an ensemble member: a leader's check that a reconfig's new voters are synced (unset: standalone). */
-  quorumSyncedCheck: ((voters: readonly number[]) => boolean) | undefined;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
   /**
@@ -96,17 +86,23 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
    * when the member rejoins a quorum. The replicated sessions in `sessions` stay as they were meanwhile.
    */
   private readOnlySessions: SessionTracker | undefined;
-  private stopping = false;
-  /** Extra four-letter words and state an ensemble member layers on top (mode, quorum figures). */
-  fourLetterWordRunner: (word: string, connection: ClientConnection) => string = () => '';
-  fourLetterWordNames: ReadonlySet<string> = new Set();
-  introspection?: ServerIntrospectionView;
+  private stopped: Promise<void> | undefined;
+  private readonly fourLetterWords: FourLetterWords;
 
+  /**
+   * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
+   * standalone). `fourLetterWords`: what the client port answers besides requests (none when not given).
+   */
   constructor(
     readonly config: ZooConfig,
     readonly logger: Logger,
     private readonly serverId = 1,
-  ) {}
+    readonly role: ServerRole = standaloneRole,
+    fourLetterWords?: (server: ZooKeeperServer) => FourLetterWords,
+    private readonly onDiskFailure: DiskFailureHandler = () => undefined,
+  ) {
+    this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+  }
 
   get isServing(): boolean {
     return this.serving;
@@ -138,10 +134,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       skipAcl: this.config.skipACL,
       extendedTypesEnabled: this.config.extendedTypesEnabled,
       checkSession: (sessionId, owner) =>
-        this.sessions.has(sessionId) ? (this.sessionOwnerCheck?.(sessionId, owner) ?? ErrorCode.ok) : ErrorCode.unknownSession,
+        this.sessions.has(sessionId) ? this.role.checkSessionOwner(sessionId, owner) : ErrorCode.unknownSession,
       reconfigEnabled: this.config.reconfigEnabled,
       standaloneEnabled: this.config.standaloneEnabled,
-      isQuorumSynced: this.quorumSyncedCheck,
+      isQuorumSynced: this.role.isQuorumSynced,
     });
     this.pipeline = new RequestPipeline(this.database.tree, preparer, commitPath, this, this.logger);
   }
@@ -177,6 +173,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   private listenOn(server: net.Server, address: string, port: number, event = 'connection'): Promise<net.Server> {
     server.on(event, (socket: net.Socket) => this.accept(socket));
+    server.on('connection', (socket: net.Socket) => this.sockets.track(socket));
     server.on('error', (error) => this.logger.error(`listener error: ${error.message}`));
     return listenTcp(server, address, port).then(() => server);
   }
@@ -218,14 +215,27 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     for (const connection of this.connections.values()) connection.close();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.stopServing();
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    for (const connection of this.connections.values()) connection.close();
-    await this.database?.close();
+  /**
+   * Stops at once, as ZooKeeper does on SIGTERM: client sockets are destroyed, not drained (a client that never
+   * reads must not hold the stop open), and writes not yet acknowledged are abandoned, which is safe because a
+   * write is acknowledged only after its fsync. Resolves once no socket, timer or file of the server is left.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.closeClientPorts().then(() => this.database?.close());
+    return this.stopped;
   }
+
+  /** The client side of stop(), which an ensemble member runs first, and its database once its disk work is done. */
+  closeClientPorts(): Promise<void> {
+    if (this.portsClosed === undefined) {
+      this.stopServing();
+      for (const connection of this.connections.values()) connection.close();
+      this.portsClosed = this.sockets.closeNow(this.listeners);
+    }
+    return this.portsClosed;
+  }
+
+  private portsClosed: Promise<void> | undefined;
 
   addresses(): net.AddressInfo[] {
     return this.listeners.map((l) => l.address() as net.AddressInfo);
@@ -248,11 +258,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   // ---- ConnectionHost ----
 
   isFourLetterWord(word: string): boolean {
-    return this.fourLetterWordNames.has(word);
+    return this.fourLetterWords.has(word);
   }
 
   runFourLetterWord(word: string, connection: ClientConnection): string {
-    return this.fourLetterWordRunner(word, connection);
+    return this.fourLetterWords.run(word, connection);
   }
 
   connect(connection: ClientConnection, request: ConnectRequest): void {
@@ -303,7 +313,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.refuseReconnect(connection, request.sessionId);
       return;
     }
-    const revalidate = this.revalidateSession;
+    const revalidate = this.role.revalidateSession;
     if (revalidate === undefined) {
       this.reattachSession(connection, request.sessionId, timeout);
       return;
@@ -421,7 +431,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     this.sessions.touch(connection.sessionId, Date.now());
-    this.onSessionTouched?.(connection.sessionId);
+    this.role.sessionTouched(connection.sessionId);
     if (header.type === OpCode.auth) {
       this.authenticateConnection(connection, header, body as AuthPacket);
       return;
@@ -468,7 +478,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       }
       return;
     }
-    if (!this.expiresSessions) return;
+    if (!this.role.ownsWrites()) return;
     for (const session of this.sessions.expire(Date.now())) {
       this.logger.info(`Expiring session 0x${session.sessionId.toString(16)}, timeout of ${session.timeout}ms exceeded`);
       this.closeSession(session.sessionId);
@@ -484,7 +494,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
 
   /** Removes empty containers and expired TTL nodes, at most znode.container.maxPerMinute per minute, as the leader does. */
   reapContainers(): void {
-    if (!this.serving || !this.reapsContainers) return;
+    if (!this.serving || !this.role.ownsWrites()) return;
     const raw = this.config.raw;
     const maxNeverUsed = BigInt(Number(raw['znode.container.maxNeverUsedIntervalMs'] ?? 0) | 0);
     const maxPerMinute = Number(raw['znode.container.maxPerMinute'] ?? 10_000);
@@ -630,8 +640,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   }
 
   commitFailed(error: Error): void {
-    this.logger.error(`Stopping: ${error.message}`);
+    // A stop closes the log under writes still in the pipeline; only a failure of the disk itself is one.
+    if (this.portsClosed !== undefined && !(error instanceof TxnLogFailedError)) return;
     for (const connection of this.connections.values()) connection.close();
     this.stopServing();
+    this.onDiskFailure(error);
   }
 }

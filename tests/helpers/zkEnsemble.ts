@@ -63,8 +63,23 @@ export interface ZkTarget {
    * migration would, and waits until it serves; later restarts use that server too.
    */
   restartWith(id: number, launcher: ServerLauncher): Promise<void>;
+  /**
+   * Sends `signal` to one member's process (as systemd or kill(1) would) and waits up to `timeoutMs` for it to
+   * exit; a member still running then is SIGKILLed and reported as timed out.
+   */
+  signalAndWait(id: number, signal: NodeJS.Signals, timeoutMs?: number): Promise<MemberExit>;
+  /** Waits up to `timeoutMs` for a member to exit by itself (SIGKILLed and reported as timed out after that). */
+  waitForExit(id: number, timeoutMs?: number): Promise<MemberExit>;
   fourLetterWord(word: string, id?: number): Promise<string>;
   logTail(id: number, lines?: number): string;
+}
+
+export interface MemberExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From sending the signal (or starting to wait) to the process's exit, as the parent saw it. */
+  elapsedMs: number;
+  timedOut: boolean;
 }
 
 export interface LaunchCommand {
@@ -159,6 +174,7 @@ interface Running {
   child: ChildProcess;
   exited: Promise<void>;
   exitInfo: string | undefined;
+  exitedAt?: number;
 }
 
 export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOptions = {}): Promise<ZkTarget> {
@@ -200,6 +216,7 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
 
   const running = new Map<number, Running>();
   const lastExit = new Map<number, string>();
+  const lastExitStatus = new Map<number, { code: number | null; signal: NodeJS.Signals | null }>();
   const memberById = (id: number): ZkMember => {
     const m = members.find((x) => x.id === id);
     if (m === undefined) throw new Error(`no member with id ${id} (ids 1..${members.length})`);
@@ -226,6 +243,8 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     const entry: Running = { child, exitInfo: undefined, exited: Promise.resolve() };
     entry.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
+        entry.exitedAt = performance.now();
+        lastExitStatus.set(m.id, { code, signal });
         entry.exitInfo = signal !== null ? `signal ${signal}` : `code ${String(code)}`;
         lastExit.set(m.id, entry.exitInfo);
         if (pid !== undefined) liveProcessGroups.delete(pid);
@@ -319,6 +338,22 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     }
   };
 
+  const waitForExit = async (id: number, timeoutMs: number, act: (child: ChildProcess) => void): Promise<MemberExit> => {
+    const entry = running.get(id);
+    const startedAt = performance.now();
+    if (entry === undefined) {
+      const last = lastExitStatus.get(id);
+      if (last === undefined) throw new Error(`server ${id} is not running`);
+      // it exited before the wait began: its code is known, how long it took is not
+      return { ...last, elapsedMs: 0, timedOut: false };
+    }
+    act(entry.child);
+    const timedOut = await Promise.race([entry.exited.then(() => false), sleep(timeoutMs).then(() => true)]);
+    if (timedOut) await terminate(memberById(id), false);
+    const { exitCode: code, signalCode } = entry.child;
+    return { code, signal: signalCode, elapsedMs: (entry.exitedAt ?? performance.now()) - startedAt, timedOut };
+  };
+
   const stopAll = async (graceful: boolean): Promise<void> => {
     await Promise.all(members.map((m) => terminate(m, graceful)));
   };
@@ -367,6 +402,12 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
       launch(m);
       await sleep(50);
       await waitServing([m]);
+    },
+    signalAndWait(id: number, signal: NodeJS.Signals, timeoutMs = 10_000): Promise<MemberExit> {
+      return waitForExit(id, timeoutMs, (child) => child.kill(signal));
+    },
+    waitForExit(id: number, timeoutMs = 10_000): Promise<MemberExit> {
+      return waitForExit(id, timeoutMs, () => undefined);
     },
     fourLetterWord(word: string, id = 1) {
       return fourLetterWord(HOST, memberById(id).clientPort, word);

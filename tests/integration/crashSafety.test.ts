@@ -140,7 +140,7 @@ describe('crash safety', () => {
     writeFileSync(newest, bytes);
     const before = dirFingerprint(member.dataDir);
 
-    await expect(target.restart(1)).rejects.toThrow(/exited \(code 3\) before it served/);
+    await expect(target.restart(1)).rejects.toThrow(/exited \(code 4\) before it served/);
     const tail = target.logTail(1, 20);
     expect(tail).toMatch(/cannot use the data dir: \S+log\.[0-9a-f]+ at offset \d+: checksum mismatch, with valid entries after it; refusing to start/);
     expect(tail).not.toMatch(/^\s+at /m);

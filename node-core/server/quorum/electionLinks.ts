@@ -3,6 +3,7 @@
 // members that dial each other at once end up with exactly one connection.
 import * as net from 'node:net';
 import { listenTcp } from '../listenTcp.js';
+import { OpenSockets } from '../openSockets.js';
 import { FrameDecoder } from '../../jute/index.js';
 import {
   decodeElectionGreeting,
@@ -39,6 +40,8 @@ export class ElectionLinks {
   /** The newest notification per peer waiting for a link (ZooKeeper keeps only the latest one too). */
   private readonly pending = new Map<number, Buffer>();
   private readonly dialing = new Set<number>();
+  /** Every socket, also those still dialling or greeting, so stop() reaches them all. */
+  private readonly sockets = new OpenSockets();
   private closed = false;
 
   constructor(private readonly options: ElectionLinksOptions) {}
@@ -50,11 +53,12 @@ export class ElectionLinks {
     this.server = server;
   }
 
+  /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const socket of this.links.values()) socket.destroy();
     this.links.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.pending.clear();
+    await this.sockets.closeNow([this.server]);
   }
 
   send(to: number, message: NotificationMessage): void {
@@ -83,6 +87,7 @@ export class ElectionLinks {
     if (!peer || this.dialing.has(sid) || this.closed) return;
     this.dialing.add(sid);
     const socket = net.connect({ host: peer.host, port: peer.port });
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
     socket.once('connect', () => {
@@ -107,6 +112,11 @@ export class ElectionLinks {
   }
 
   private accept(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {

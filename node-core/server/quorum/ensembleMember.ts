@@ -5,35 +5,29 @@ import { join } from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import { renderServerSpec, type ZooConfig } from '../config/zooCfg.js';
 import { ZooKeeperServer } from '../zooKeeperServer.js';
-import { attachFourLetterWords, startAdminServer } from '../serverIntrospection.js';
+import { fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
+import type { ServerRole } from '../serverRole.js';
 import type { AdminServer, JsonObject } from '../adminServer.js';
 import type { CommitPath } from '../commitPath.js';
 import { ElectionLinks, type PeerAddress } from './electionLinks.js';
 import { QuorumLinks } from './quorumLinks.js';
-import {
-  encodeForwardedRequest,
-  decodeForwardedRequest,
-  encodeSessionTouches,
-  decodeSessionTouches,
-  encodeRevalidation,
-  decodeRevalidation,
-  encodeRevalidationAnswer,
-  decodeRevalidationAnswer,
-} from './forwardedRequest.js';
+import { encodeForwardedRequest, decodeForwardedRequest, decodeSessionTouches } from './forwardedRequest.js';
+import { MemberSessions } from './memberSessions.js';
 import { ElectionHistory } from './electionHistory.js';
-import { QuorumPeer, type PeerAction, type DiskAction, type Txn } from '../../consensus/index.js';
+import { ActionExecutor, QuorumPeer, type DiskAction, type PeerEnvironment, type Txn } from '../../consensus/index.js';
 import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
-import { ErrorCode, OpCode } from '../../protocol/index.js';
-import { QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
+import { OpCode } from '../../protocol/index.js';
+import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
 import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
 import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
+import type { DiskFailureHandler } from '../diskFailure.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
 class QuorumCommitPath implements CommitPath {
@@ -53,6 +47,7 @@ const roleNames: Record<string, ServerState> = { leading: 'leader', following: '
 export class EnsembleMember {
   readonly server: ZooKeeperServer;
   private peer!: QuorumPeer;
+  private executor!: ActionExecutor;
   private election!: ElectionLinks;
   private quorum!: QuorumLinks;
   private admin: AdminServer | undefined;
@@ -65,33 +60,36 @@ export class EnsembleMember {
   private readonly versionDir: string;
   /** Logged transactions not yet applied, in zxid order: commits apply from here. */
   private unapplied: Txn[] = [];
-  private actionQueue: PeerAction[] = [];
-  private draining = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
-  private readonly touchedSessions = new Set<bigint>();
-  /**
-   * Leader: the member each global session's client is connected to (ZooKeeper's session owner), set by
-   * REVALIDATE and by a session's first write; a write from any other member is SessionMoved.
-   */
-  private readonly sessionOwners = new Map<bigint, number>();
-  /** Learner: reconnects waiting for the leader's REVALIDATE answer, by session. */
-  private readonly revalidations = new Map<bigint, ((valid: boolean) => void)[]>();
+  /** Set when this member starts serving: a leader owns writes, and srvr reports at least its epoch's first zxid. */
+  private ownsWrites = false;
+  private zxidFloor = 0n;
+  private readonly memberSessions: MemberSessions;
   readonly elections = new ElectionHistory();
 
   constructor(
     private readonly config: ZooConfig,
     private readonly logger: Logger,
+    private readonly onDiskFailure: DiskFailureHandler,
   ) {
     if (config.myid === undefined) throw new Error('an ensemble member needs a myid file in its dataDir');
     this.myId = config.myid;
+    this.memberSessions = new MemberSessions({
+      myId: this.myId,
+      logger,
+      isLeading: () => this.peer?.state === 'leading',
+      sessions: () => this.server.sessions,
+      executor: () => this.executor,
+      stopServing: (reason) => this.stopServing(reason),
+    });
     // A reconfig this member saw before it stopped overrides the static server.N lines.
     const stored = config.reconfigEnabled ? adoptStoredMembership(config, logger) : null;
-    this.server = new ZooKeeperServer(config, logger, this.myId);
+    this.server = new ZooKeeperServer(config, logger, this.myId, this.serverRole(), fourLetterWordsFor, onDiskFailure);
     // QuorumVerifier.toString(): the membership as /zookeeper/config shows it and NEWLEADER carries it.
     this.configData =
       stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
@@ -107,16 +105,7 @@ export class EnsembleMember {
   }
 
   async start(): Promise<void> {
-    const view = attachFourLetterWords(this.server);
-    view.stateView = () => roleNames[this.peer?.state ?? 'looking'] ?? 'looking';
-    view.quorumView = () => this.quorumView();
     await this.server.open(this.commitPath, false);
-    this.server.reapsContainers = false;
-    this.server.expiresSessions = false;
-    this.server.onSessionTouched = (sessionId) => this.touchedSessions.add(sessionId);
-    this.server.quorumSyncedCheck = (voters) => this.peer.isQuorumSynced(voters);
-    this.server.sessionOwnerCheck = (sessionId, owner) => this.checkSessionOwner(sessionId, owner);
-    this.server.revalidateSession = (sessionId, timeout, done) => this.revalidateSession(sessionId, timeout, done);
 
     const database = this.server.database;
     this.publishConfig();
@@ -143,6 +132,7 @@ export class EnsembleMember {
       connectAttempts: 20,
       log: (message) => this.logger.debug(message),
     });
+    this.executor = new ActionExecutor(this.peer, this.environment());
     const me = this.me;
     this.election = new ElectionLinks({
       myId: this.myId,
@@ -152,7 +142,7 @@ export class EnsembleMember {
       logger: this.logger.child('election'),
       onNotification: (from, message) => {
         const notification = fromWireNotification(message);
-        if (notification) this.run(this.peer.receiveNotification(from, notification, Date.now()));
+        if (notification) this.executor.receiveNotification(from, notification);
       },
     });
     this.quorum = new QuorumLinks({
@@ -161,115 +151,99 @@ export class EnsembleMember {
       peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
-      onPacket: (from, packet) => this.receivePacket(from, packet),
-      onLinkClosed: (peer) => this.run(this.peer.linkClosed(peer, Date.now())),
+      onPacket: (from, packet) => this.executor.receivePacket(from, packet),
+      onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
     await this.election.start();
     await this.quorum.start();
     await this.server.listen();
     this.admin = await startAdminServer(this.server);
     this.admin?.registerCommand('election', () => this.electionState(), { serverRequired: false });
-    this.pingTimer = setInterval(() => this.reportSessionTouches(), Math.max(50, Math.floor(this.config.tickTime / 2)));
+    this.pingTimer = setInterval(() => this.memberSessions.reportTouches(), Math.max(50, Math.floor(this.config.tickTime / 2)));
     this.logger.info(
       `Ensemble member ${this.myId} starting: voters ${voters.join(',')}${observers.length ? `, observers ${observers.join(',')}` : ''}, ` +
         `last logged zxid ${zxidHex(lastLogged)}, acceptedEpoch ${acceptedEpoch}, currentEpoch ${currentEpoch}`,
     );
-    this.run(
-      this.peer.start(Date.now(), {
-        acceptedEpoch,
-        currentEpoch,
-        appliedZxid: database.lastProcessedZxid,
-        logTail: this.unapplied,
-      }),
-    );
+    this.executor.start({
+      acceptedEpoch,
+      currentEpoch,
+      appliedZxid: database.lastProcessedZxid,
+      logTail: this.unapplied,
+    });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Every socket closes at once; disk work already issued finishes before the log closes (a proposal is acked only
+   * after its fsync, so what is not done yet was never acknowledged). Later calls share the first stop.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  private async close(): Promise<void> {
     this.stopped = true;
+    this.executor?.stop();
     clearTimeout(this.tickTimer);
     clearInterval(this.pingTimer);
     clearTimeout(this.readOnlyTimer);
-    await this.admin?.stop();
-    await this.election?.stop();
-    await this.quorum?.stop();
-    await this.diskTail.catch(() => undefined);
+    await Promise.all([
+      this.admin?.stop(),
+      this.election?.stop(),
+      this.quorum?.stop(),
+      this.server.closeClientPorts(),
+      this.diskTail.catch(() => undefined),
+    ]);
     await this.server.stop();
+  }
+
+  /** What the ZooKeeperServer asks of this member; the answers follow the role the core gives it. */
+  private serverRole(): ServerRole {
+    return {
+      ownsWrites: () => this.ownsWrites,
+      zxidFloor: () => this.zxidFloor,
+      sessionTouched: (sessionId) => this.memberSessions.touch(sessionId),
+      checkSessionOwner: (sessionId, owner) => this.memberSessions.checkOwner(sessionId, owner),
+      revalidateSession: (sessionId, timeout, done) => this.memberSessions.revalidate(sessionId, timeout, done),
+      isQuorumSynced: (voters) => this.peer?.isQuorumSynced(voters) ?? false,
+      state: () => roleNames[this.peer?.state ?? 'looking'] ?? 'looking',
+      quorum: () => this.quorumView(),
+    };
   }
 
   // ---- driving the core ----
 
-  /** Runs actions in the order the core emitted them; actions caused while running queue behind, never jump ahead. */
-  private run(actions: PeerAction[]): void {
-    if (this.stopped) return;
-    this.actionQueue.push(...actions);
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.actionQueue.length > 0) this.execute(this.actionQueue.shift()!);
-    } finally {
-      this.draining = false;
-    }
-    this.scheduleTick();
+  /** How the core's actions reach this member's sockets, disk, timers and server (see ActionExecutor). */
+  private environment(): PeerEnvironment {
+    return {
+      now: () => Date.now(),
+      sendNotification: (to, notification) => this.election.send(to, toWireNotification(notification, this.configData)),
+      sendPacket: (to, packet) => this.quorum.send(to, packet),
+      connectToLeader: (leader) => this.quorum.connectToLeader(leader),
+      closeLink: (peer) => this.quorum.close(peer),
+      sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
+      persist: (action) => this.disk(action),
+      commit: (zxid) => this.applyThrough(zxid),
+      serving: (epoch) => this.becomeServing(epoch),
+      stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
+      configActivated: (change) => this.activateConfig(change),
+      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      learnerPing: (_from, data) => {
+        for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
+      },
+      revalidateSession: (from, data) => this.memberSessions.answerRevalidation(from, data),
+      sessionRevalidated: (data) => this.memberSessions.revalidated(data),
+      syncDone: () => this.server.pipeline.completeSync(),
+      scheduleTick: (deadline) => this.scheduleTick(deadline),
+    };
   }
 
-  private scheduleTick(): void {
+  private scheduleTick(deadline: number | null): void {
     clearTimeout(this.tickTimer);
-    const deadline = this.peer.nextDeadline();
     if (deadline === null || this.stopped) return;
-    this.tickTimer = setTimeout(() => this.run(this.peer.tick(Date.now())), Math.max(0, deadline - Date.now()));
-  }
-
-  private receivePacket(from: number, packet: QuorumPacket): void {
-    this.run(this.peer.receivePacket(from, packet, Date.now()));
-  }
-
-  private execute(action: PeerAction): void {
-    switch (action.kind) {
-      case 'sendNotification':
-        this.election.send(action.to, toWireNotification(action.notification, this.configData));
-        return;
-      case 'sendPacket':
-        this.quorum.send(action.to, action.packet);
-        return;
-      case 'connectToLeader':
-        this.quorum.connectToLeader(action.leader);
-        return;
-      case 'closeLink':
-        this.quorum.close(action.peer);
-        return;
-      case 'sendSnapshot':
-        this.sendSnapshot(action.to, action.zxid);
-        return;
-      case 'commit':
-        this.applyThrough(action.zxid);
-        return;
-      case 'serving':
-        this.becomeServing(action.epoch);
-        return;
-      case 'leaderReceivedRequest':
-        this.receiveForwarded(action.from, action.data);
-        return;
-      case 'learnerPing':
-        for (const sessionId of decodeSessionTouches(action.data)) this.server.sessions.touch(sessionId, Date.now());
-        return;
-      case 'revalidateSession':
-        this.answerRevalidation(action.from, action.data);
-        return;
-      case 'sessionRevalidated':
-        this.sessionRevalidated(action.data);
-        return;
-      case 'syncDone':
-        this.server.pipeline.completeSync();
-        return;
-      case 'state':
-        this.changeState(action.state, action.leader, action.reason);
-        return;
-      case 'configActivated':
-        this.activateConfig(action.change);
-        return;
-      default:
-        this.disk(action);
-    }
+    this.tickTimer = setTimeout(() => this.executor.tick(), Math.max(0, deadline - Date.now()));
   }
 
   /** A newer membership is in force: persist it, reach its members, and carry it in notifications and views. */
@@ -305,7 +279,7 @@ export class EnsembleMember {
       this.diskBarrier = this.diskTail;
     }
     this.diskTail.then(
-      () => this.run(this.peer.diskDone(action.ticket, Date.now())),
+      () => this.executor.diskDone(action.ticket),
       (error: unknown) => this.diskFailed(error),
     );
   }
@@ -334,10 +308,16 @@ export class EnsembleMember {
   }
 
   private diskFailed(error: unknown): void {
-    // A lost write must not be acknowledged: stop this member; it restarts from what is durable.
-    this.logger.error(`Disk failure, stopping this member: ${error instanceof Error ? error.message : String(error)}`);
-    void this.stop().finally(() => process.exit(3));
+    // Every disk action queued behind the failed one fails too; the first one tells the story.
+    if (this.diskFailure) return;
+    this.diskFailure = true;
+    // A lost write must not be acknowledged: this member stops at once and restarts from what is durable.
+    this.stopped = true;
+    clearTimeout(this.tickTimer);
+    this.onDiskFailure(error instanceof Error ? error : new Error(String(error)));
   }
+
+  private diskFailure = false;
 
   // ---- applying ----
 
@@ -382,12 +362,10 @@ export class EnsembleMember {
 
   /** The pipeline asked to propose a prepared write (leader only). */
   propose(zxid: bigint, entryBytes: Buffer): void {
-    const { zxid: proposed, actions } = this.peer.propose(entryBytes, zxid, Date.now());
-    if (proposed === null) {
+    if (this.executor.propose(entryBytes, zxid) === null) {
       this.logger.warn(`could not propose ${zxidHex(zxid)}: not leading an established quorum`);
       this.stopServing('lost leadership while proposing');
     }
-    this.run(actions);
   }
 
   private becomeServing(epoch: bigint): void {
@@ -396,18 +374,16 @@ export class EnsembleMember {
     const leading = this.peer.state === 'leading';
     if (leading) {
       server.pipeline.setLastProposedZxid(makeZxid(epoch, 0n));
-      server.pipeline.routeSyncsThrough(() => this.run(this.peer.sync(null)));
-      // A new leader knows no owners: each session's next REVALIDATE or write names it, as in ZooKeeper.
-      this.sessionOwners.clear();
+      server.pipeline.routeSyncsThrough(() => this.executor.sync(null));
+      this.memberSessions.forgetOwners();
       // Sessions known from the transactions get a full timeout from now, as ZooKeeper's new leader gives them.
       for (const sessionId of server.database.sessions.keys()) server.sessions.touch(sessionId, Date.now());
     } else {
       server.pipeline.forwardWritesTo((request) => this.forward(request));
       server.pipeline.routeSyncsThrough(() => this.forwardSync());
     }
-    server.zxidFloor = makeZxid(epoch, 0n);
-    server.reapsContainers = leading;
-    server.expiresSessions = leading;
+    this.zxidFloor = makeZxid(epoch, 0n);
+    this.ownsWrites = leading;
     server.startServing();
     this.elections.served(epoch, this.peer.leaderId);
     this.logger.info(`Serving as ${roleNames[this.peer.state]} in epoch ${epoch}`);
@@ -419,7 +395,7 @@ export class EnsembleMember {
     this.server.stopServing();
     this.server.closeAllConnections();
     this.server.pipeline.reset();
-    this.revalidations.clear();
+    this.memberSessions.forgetRevalidations();
   }
 
   private changeState(state: string, leader: number | null, reason?: string): void {
@@ -445,9 +421,7 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    const { accepted, actions } = this.peer.forwardRequest(encodeForwardedRequest(request));
-    this.run(actions);
-    if (!accepted) this.stopServing('the leader link is not ready for requests');
+    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -464,86 +438,13 @@ export class EnsembleMember {
       return;
     }
     if (request.type === OpCode.sync) {
-      this.run(this.peer.sync(from));
+      this.executor.sync(from);
       return;
     }
     // The owner is the link it came by, as ZooKeeper's LearnerHandler stamps it; a session created there is owned there.
     request.owner = from;
-    if (request.type === OpCode.createSession) this.sessionOwners.set(request.sessionId, from);
+    if (request.type === OpCode.createSession) this.memberSessions.ownedBy(request.sessionId, from);
     this.server.pipeline.submitRemote(request);
-  }
-
-  // ---- session owners (ZooKeeper's SessionTracker.checkSession(id, owner) and REVALIDATE) ----
-
-  /** Leader: `owner` unset is a connection on this member. A session with no owner yet takes the first one. */
-  private checkSessionOwner(sessionId: bigint, owner: number | undefined): number {
-    if (this.peer?.state !== 'leading') return ErrorCode.ok;
-    const writer = owner ?? this.myId;
-    const current = this.sessionOwners.get(sessionId);
-    if (current === undefined) this.sessionOwners.set(sessionId, writer);
-    else if (current !== writer) return ErrorCode.sessionMoved;
-    return ErrorCode.ok;
-  }
-
-  /** A client re-attached a session here: the leader takes note at once; a learner asks its leader first. */
-  private revalidateSession(sessionId: bigint, timeout: number, done: (valid: boolean) => void): void {
-    if (this.peer.state === 'leading') {
-      this.sessionOwners.set(sessionId, this.myId);
-      done(true);
-      return;
-    }
-    const waiting = this.revalidations.get(sessionId);
-    if (waiting !== undefined) {
-      waiting.push(done);
-      return;
-    }
-    this.revalidations.set(sessionId, [done]);
-    const { accepted, actions } = this.peer.revalidateSession(encodeRevalidation(sessionId, timeout));
-    this.run(actions);
-    if (!accepted) this.stopServing('the leader link is not ready to revalidate sessions');
-  }
-
-  /** Leader: a learner's client re-attached `sessionId` there; if the session lives, that learner now owns it. */
-  private answerRevalidation(from: number, data: Buffer): void {
-    let sessionId: bigint;
-    try {
-      sessionId = decodeRevalidation(data).sessionId;
-    } catch {
-      this.logger.warn(`malformed REVALIDATE from ${from}`);
-      return;
-    }
-    const session = this.server.sessions.get(sessionId);
-    const valid = session !== undefined && !session.closing;
-    if (valid) {
-      this.server.sessions.touch(sessionId, Date.now());
-      this.sessionOwners.set(sessionId, from);
-    }
-    this.logger.debug(`Session 0x${sessionId.toString(16)} revalidated by ${from}: ${valid ? 'valid' : 'invalid'}`);
-    this.run(this.peer.answerRevalidation(from, encodeRevalidationAnswer(sessionId, valid)));
-  }
-
-  private sessionRevalidated(data: Buffer): void {
-    let answer: { sessionId: bigint; valid: boolean };
-    try {
-      answer = decodeRevalidationAnswer(data);
-    } catch {
-      this.logger.warn('malformed REVALIDATE answer from the leader');
-      return;
-    }
-    const waiting = this.revalidations.get(answer.sessionId) ?? [];
-    this.revalidations.delete(answer.sessionId);
-    for (const done of waiting) done(answer.valid);
-  }
-
-  private reportSessionTouches(): void {
-    for (const sessionId of this.sessionOwners.keys()) if (!this.server.sessions.has(sessionId)) this.sessionOwners.delete(sessionId);
-    if (this.touchedSessions.size === 0 || this.peer?.state === 'leading') {
-      this.touchedSessions.clear();
-      return;
-    }
-    const touches = [...this.touchedSessions].map((id) => ({ sessionId: id, timeout: this.server.sessions.get(id)?.timeout ?? 0 }));
-    this.touchedSessions.clear();
-    this.peer.setPingPayload(encodeSessionTouches(touches));
   }
 
   // ---- what users see ----

@@ -2,6 +2,7 @@
 // its consensus core), and a learner dials its leader. Packets to a link still being dialled queue behind it.
 import * as net from 'node:net';
 import { listenTcp } from '../listenTcp.js';
+import { OpenSockets } from '../openSockets.js';
 import { encodeQuorumPacket, decodeLearnerInfo, QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
 import type { Logger } from '../../log/logger.js';
 import { QuorumPacketStream } from './quorumPacketStream.js';
@@ -29,6 +30,8 @@ interface Link {
 export class QuorumLinks {
   private server: net.Server | undefined;
   private readonly links = new Map<number, Link>();
+  /** Every socket, also those not yet a link (an incoming one before its LEARNERINFO), so stop() reaches them all. */
+  private readonly sockets = new OpenSockets();
   private closed = false;
 
   constructor(private readonly options: QuorumLinksOptions) {}
@@ -40,11 +43,11 @@ export class QuorumLinks {
     this.server = server;
   }
 
+  /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const link of this.links.values()) link.socket.destroy();
     this.links.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.sockets.closeNow([this.server]);
   }
 
   connectToLeader(leader: number): void {
@@ -55,6 +58,7 @@ export class QuorumLinks {
     }
     this.close(leader);
     const socket = net.connect({ host: peer.host, port: peer.port });
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const link: Link = { socket, connected: false, queue: [] };
     this.links.set(leader, link);
@@ -99,6 +103,11 @@ export class QuorumLinks {
 
   /** A learner's link: its first packet (FOLLOWERINFO/OBSERVERINFO) names its sid. */
   private accept(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.track(socket);
     socket.setNoDelay(true);
     const stream = new QuorumPacketStream();
     let sid: number | undefined;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClusterBackendRegistry } from '../../../node-core/api/clusterBackend.js';
 import { startApiServer, type ApiServerHandle } from '../../../node-core/api/wsServer.js';
-import { LocalClusterBackend } from '../../../node-core/cli/localClusterBackend.js';
-import { shellConsole } from '../../../node-core/cli/shellConsole.js';
+import { LocalClusterBackend } from '../../../node-core/api/localClusterBackend.js';
+import { shellConsole } from '../../../node-core/api/shellConsole.js';
 import type { EngineKind } from '../../../node-core/cluster/types.js';
 import { createLogger } from '../../../node-core/log/logger.js';
 

@@ -1,6 +1,8 @@
 // Helpers for the local-cluster tests: whether a pid is really alive (a zombie is not), which processes still
-// mention a cluster directory, and a one-shot write through a chosen member.
+// mention a cluster directory, a one-shot write through a chosen member, and `paddock cluster start` as a child.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ZkClient } from '../../../node-core/client/index.js';
 import type { MemberState } from '../../../node-core/cluster/index.js';
 
@@ -55,3 +57,30 @@ export async function writeThrough(member: MemberState, path: string): Promise<s
 }
 
 export const leaders = (members: MemberState[]) => members.filter((m) => m.mode === 'leader');
+
+const PADDOCK_BIN = fileURLToPath(new URL('../../../bin/paddock.mjs', import.meta.url));
+
+export interface RunningCli {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** `paddock cluster start <args>` as a child process, its stdout and stderr collected. */
+export function startCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, [PADDOCK_BIN, 'cluster', 'start', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return { child, output: () => text };
+}
+
+/** Pids from lines like "member 2: running, pid 1234, leader" once every member has shown one with a mode. */
+export function memberPids(output: string, count: number, modes: RegExp): Map<number, number> {
+  const pids = new Map<number, number>();
+  for (const match of output.matchAll(/member (\d+)(?: \(observer\))?: running, pid (\d+), (\w+)/g)) {
+    if (modes.test(match[3]!)) pids.set(Number(match[1]), Number(match[2]));
+  }
+  return pids.size === count ? pids : new Map();
+}

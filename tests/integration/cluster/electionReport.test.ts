@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../node-core/api/contract.js';
-import { LocalClusterBackend } from '../../../node-core/cli/localClusterBackend.js';
+import { LocalClusterBackend } from '../../../node-core/api/localClusterBackend.js';
 import { findPaddockScript } from '../../../node-core/cluster/index.js';
 
 type ElectionEvent = ApiEvents['cluster.election'];

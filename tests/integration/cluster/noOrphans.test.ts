@@ -1,40 +1,15 @@
 // Members must die with the supervisor even when it is SIGKILLed and cannot clean up: a `paddock cluster start`
 // child is killed with SIGKILL and every member (and watchdog) must be gone within a few seconds.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apacheZkAvailable } from '../../helpers/apacheZk.js';
-import { processAlive, processesMentioning, waitUntil } from './clusterTestUtil.js';
+import { memberPids, processAlive, processesMentioning, startCli, waitUntil } from './clusterTestUtil.js';
 
-const PADDOCK_BIN = fileURLToPath(new URL('../../../bin/paddock.mjs', import.meta.url));
 const BUILT_CLI = fileURLToPath(new URL('../../../dist/node-core/cluster/clusterCommand.js', import.meta.url));
-
-interface RunningCli {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startCli(args: string[]): RunningCli {
-  const child = spawn(process.execPath, [PADDOCK_BIN, 'cluster', 'start', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  return { child, output: () => text };
-}
-
-/** Pids from lines like "member 2: running, pid 1234, leader" once every member has shown one with a mode. */
-function memberPids(output: string, count: number, modes: RegExp): Map<number, number> {
-  const pids = new Map<number, number>();
-  for (const match of output.matchAll(/member (\d+)(?: \(observer\))?: running, pid (\d+), (\w+)/g)) {
-    if (modes.test(match[3]!)) pids.set(Number(match[1]), Number(match[2]));
-  }
-  return pids.size === count ? pids : new Map();
-}
 
 describe('no orphans when the supervisor is SIGKILLed', () => {
   beforeAll(() => {

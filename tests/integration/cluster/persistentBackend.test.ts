@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterInfo } from '../../../node-core/api/contract.js';
 import { ZkClient } from '../../../node-core/client/index.js';
-import { LocalClusterBackend } from '../../../node-core/cli/localClusterBackend.js';
+import { LocalClusterBackend } from '../../../node-core/api/localClusterBackend.js';
 
 const baseDir = mkdtempSync(join(tmpdir(), 'paddock-persistent-clusters-'));
 const backends: LocalClusterBackend[] = [];

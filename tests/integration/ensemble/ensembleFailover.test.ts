@@ -8,6 +8,7 @@ import { serverMode } from '../../helpers/fourLetterWord.js';
 import type { ZkMember, ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
+import { expectEveryMemberHas, startWriters } from '../../helpers/acknowledgedWriters.js';
 
 let target: ZkTarget | undefined;
 const clients: ZkClient[] = [];
@@ -37,45 +38,6 @@ async function waitForModes(t: ZkTarget, expected: string[], timeoutMs = 20_000)
   }
 }
 
-/** Writers that keep creating znodes through the whole ensemble and remember what was acknowledged. */
-function startWriters(connectString: string, count: number) {
-  const acknowledged: string[] = [];
-  let running = true;
-  const done = Promise.all(
-    Array.from({ length: count }, async (_, w) => {
-      const c = await client(connectString);
-      for (let n = 0; running; n++) {
-        const path = `/load/w${w}-${n}`;
-        try {
-          await c.create(path, path);
-          acknowledged.push(path);
-        } catch (error) {
-          // ConnectionLoss leaves the outcome unknown; only acknowledged writes are checked.
-          if (!(error instanceof KeeperError)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      }
-    }),
-  );
-  return {
-    acknowledged,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
-
-async function expectEveryMemberHas(t: ZkTarget, paths: readonly string[]): Promise<void> {
-  for (const member of t.members.filter((m) => m.pid !== undefined)) {
-    const reader = await client(member.hostPort);
-    await reader.sync('/');
-    const present = new Set(await reader.getChildren('/load'));
-    const missing = paths.filter((p) => !present.has(p.slice('/load/'.length)));
-    expect(missing, `member ${member.id} misses acknowledged writes`).toEqual([]);
-  }
-}
-
 describe.each([3, 5])('a %i-node Paddock ensemble', (size) => {
   it('elects one leader, survives kill -9 of the leader under load, and the old leader rejoins', async () => {
     target = await startPaddock({ size });
@@ -83,7 +45,7 @@ describe.each([3, 5])('a %i-node Paddock ensemble', (size) => {
     const setup = await client(target.connectString);
     await setup.create('/load');
 
-    const writers = startWriters(target.connectString, 4);
+    const writers = startWriters(target.connectString, 4, client);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const leader = target.members[modes.indexOf('leader')]!;
     const beforeKill = writers.acknowledged.length;
@@ -100,7 +62,7 @@ describe.each([3, 5])('a %i-node Paddock ensemble', (size) => {
     await target.restart(leader.id);
     await waitForModes(target, ['leader', ...Array(size - 1).fill('follower')]);
     expect(await modeOf(leader)).toBe('follower');
-    await expectEveryMemberHas(target, writers.acknowledged);
+    await expectEveryMemberHas(target, writers.acknowledged, client);
   });
 });
 
@@ -119,7 +81,7 @@ describe('a 3-node Paddock ensemble', () => {
     await waitForModes(target, ['leader', 'follower', 'follower']);
     // 600 transactions exceed the leader's in-memory window of 500, so only a snapshot can bring it back.
     expect(target.logTail(follower.id, 200)).toMatch(/Installed the leader's snapshot at 0x[0-9a-f]+ \(\d+ znodes\)/);
-    await expectEveryMemberHas(target, paths);
+    await expectEveryMemberHas(target, paths, client);
   });
 
   it('refuses writes once a majority is gone, and serves again when it is back', async () => {

@@ -93,11 +93,11 @@ function runServer(config: string, serve?: (port: number) => Promise<void>, port
   });
 }
 
-/** The refusal contract: exit code 3, one line naming file, offset and problem, no stack trace, nothing changed. */
+/** The refusal contract: exit code 4 (3 is a disk failure), one line naming file, offset and problem, no stack trace, nothing changed. */
 async function expectRefusal(dataDir: string, config: string, file: string, problem: RegExp): Promise<void> {
   const before = dirFingerprint(dataDir);
   const run = await runServer(config);
-  expect(run.code, run.output).toBe(3);
+  expect(run.code, run.output).toBe(4);
   const lines = run.output.split('\n').filter((l) => l.includes('cannot use the data dir'));
   expect(lines, run.output).toHaveLength(1);
   expect(lines[0]).toContain(join(dataDir, 'version-2', file) + ' at offset ');

@@ -1,8 +1,8 @@
 // `paddock cli` argument handling (ZooKeeperMain.parseOptions) and tab completion (JLineZNodeCompleter).
 import { describe, expect, it } from 'vitest';
 import { parseCliArguments } from '../../../node-core/cli/cliArguments.js';
-import { completeLine } from '../../../node-core/cli/completer.js';
-import { commandNames } from '../../../node-core/cli/zkShell.js';
+import { completeLine } from '../../../node-core/shell/completer.js';
+import { commandNames } from '../../../node-core/shell/zkShell.js';
 
 describe('parseCliArguments', () => {
   it('reads options until the first word, which starts a one-shot command', () => {
