@@ -40,8 +40,18 @@ export interface ApiServerHandle {
 
 /** WebSocket close code for a missing or wrong token (4000-4999 are the application's). */
 export const closeCodeUnauthorized = 4401;
+/** RFC 6455's "message too big", sent to a peer whose bytes before the token exceed maxBytesBeforeToken. */
+export const closeCodeMessageTooBig = 1009;
 const authTimeoutMs = 5_000;
+/** Requests carry up to jute.maxbuffer of node data, base64 in JSON; the limit leaves room for raised maxbuffers. */
 const maxMessageBytes = 128 * 1024 * 1024;
+/**
+ * What a peer that has not presented the token may send: its { auth } message is under 100 bytes. Without this cap
+ * anyone on the machine could make the process buffer maxMessageBytes before the token is even looked at.
+ */
+export const maxBytesBeforeToken = 4096;
+/** How long an over-limit peer has to take our close frame before its socket is destroyed. */
+const discardGraceMs = 1_000;
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function contentSecurityPolicy(port: number): string {
@@ -181,11 +191,49 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (!originAllowed(req.headers.origin, port)) return refuseUpgrade(socket, 403, 'Forbidden');
     const given = url.searchParams.get('token');
     if (given !== null && !tokenMatches(token, given)) return refuseUpgrade(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, given !== null));
+    const authenticated = given !== null;
+    const untilToken = authenticated ? undefined : capBytesBeforeToken(socket, head.length);
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, authenticated, untilToken));
   });
 
-  const attach = (ws: WebSocket, authenticated: boolean): void => {
+  /**
+   * Counts the raw bytes a peer sends before its token is accepted, and closes the connection once they exceed
+   * maxBytesBeforeToken, before ws has buffered a large first message. Nothing more is read from such a peer: it
+   * gets our close frame, and its socket is destroyed shortly after whether or not it answers.
+   */
+  const capBytesBeforeToken = (socket: Duplex, alreadyRead: number) => {
+    const state = { received: alreadyRead, ws: undefined as WebSocket | undefined, done: false };
+    const refuse = (ws: WebSocket) => {
+      state.done = true;
+      log.warn(`admin API: a peer sent more than ${maxBytesBeforeToken} bytes before presenting the token; closing it`);
+      ws.close(closeCodeMessageTooBig, 'the first message must be the token');
+      // The emit in progress still hands this chunk to ws; later chunks reach no parser, even if ws resumes reading.
+      socket.removeAllListeners('data');
+      socket.pause();
+      socket.end();
+      setTimeout(() => socket.destroy(), discardGraceMs).unref();
+    };
+    const onData = (chunk: Buffer) => {
+      if (state.done) return;
+      state.received += chunk.length;
+      if (state.received > maxBytesBeforeToken && state.ws !== undefined) refuse(state.ws);
+    };
+    socket.on('data', onData);
+    return {
+      bind(ws: WebSocket) {
+        state.ws = ws;
+        if (state.received > maxBytesBeforeToken) refuse(ws);
+      },
+      tokenAccepted() {
+        state.done = true;
+        socket.off('data', onData);
+      },
+    };
+  };
+
+  const attach = (ws: WebSocket, authenticated: boolean, untilToken?: ReturnType<typeof capBytesBeforeToken>): void => {
     sockets.add(ws);
+    untilToken?.bind(ws);
     const sendJson = (value: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value));
     };
@@ -210,6 +258,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
           ws.close(closeCodeUnauthorized, 'invalid token');
           return;
         }
+        untilToken?.tokenAccepted();
         peer = service.connectPeer(sendJson);
         sendJson({ auth: 'ok' });
         return;

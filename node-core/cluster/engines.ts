@@ -82,9 +82,7 @@ export const DEFAULT_JVM_FLAGS: readonly string[] = [
   '-XX:TieredStopAtLevel=1',
   '-Xshare:auto',
   '-Dzookeeper.jmx.log4j.disable=true',
-  // A member cut off by isolate() backs off its election notifications up to 60 s by default, so after heal() it
-  // could sit LOOKING for a minute; 5 s keeps fault-injection experiments responsive.
-  '-Dzookeeper.fastleader.maxNotificationInterval=5000',
+  // fastleader.maxNotificationInterval comes from zoo.cfg, the same for both engines (memberConfig.ts).
 ];
 
 export function apacheEngine(options: ApacheEngineOptions = {}): ClusterEngine {

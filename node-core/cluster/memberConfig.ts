@@ -26,6 +26,13 @@ export interface ConfigSettings {
   extraConfig: Record<string, string | number | boolean>;
 }
 
+/**
+ * fastleader.maxNotificationInterval for every member of a local cluster, Paddock or Apache (both read it from
+ * zoo.cfg). ZooKeeper's 60 s default lets a member cut off by isolate() back off so far that it sits LOOKING for up
+ * to a minute after heal(); 5 s keeps fault-injection experiments responsive. extraConfig may override it.
+ */
+export const clusterMaxNotificationIntervalMs = 5_000;
+
 function serverLine(role: MemberRole, quorumPort: number, electionPort: number): string {
   return `${LOOPBACK}:${quorumPort}:${electionPort}${role === 'observer' ? ':observer' : ''}`;
 }
@@ -48,6 +55,7 @@ export function renderZooCfg(
     'admin.serverAddress': LOOPBACK,
     'admin.serverPort': member.ports.admin,
     '4lw.commands.whitelist': '*',
+    'fastleader.maxNotificationInterval': clusterMaxNotificationIntervalMs,
   };
   // One voter and no observers is a standalone server; anything else needs server.N lines.
   if (members.length > 1) {

@@ -6,6 +6,9 @@
 import { ServerState, notificationVersion, type ServerStateValue } from '../protocol/quorumPackets.js';
 import { isQuorum } from './quorum.js';
 
+/** ZooKeeper's default for zookeeper.fastleader.maxNotificationInterval, the cap of the doubling resend interval. */
+export const defaultMaxNotificationIntervalMs = 60_000;
+
 /** Long.MIN_VALUE: the vote of a member that may not lead (an observer). */
 const minLong = -(2n ** 63n);
 const noLeaderSid = Number(minLong);
@@ -92,7 +95,7 @@ export class FastLeaderElection {
     this.voters = new Set(config.voters);
     this.finalizeWait = config.finalizeWaitMs ?? 200;
     this.minInterval = config.minNotificationIntervalMs ?? this.finalizeWait;
-    this.maxInterval = config.maxNotificationIntervalMs ?? 60_000;
+    this.maxInterval = config.maxNotificationIntervalMs ?? defaultMaxNotificationIntervalMs;
   }
 
   get isLooking(): boolean {

@@ -86,7 +86,7 @@ export class RequestPipeline {
   submit(connection: ClientConnection, header: RequestHeader, body: unknown): void {
     const isWrite = writeOpCodes.has(header.type);
     const request: QueuedRequest = { header, body, isWrite, receivedAt: this.clock() };
-    connection.queue.push(request);
+    connection.enqueue(request);
     if (header.type === OpCode.sync && this.syncRoute) {
       // Held like a write: its reply leaves only after the leader confirms this member has caught up.
       request.isWrite = true;
@@ -107,7 +107,7 @@ export class RequestPipeline {
 
   /** A request that already has its reply (a reconnect answered at once): it still leaves in order. */
   submitAnswered(connection: ClientConnection, header: RequestHeader, reply: Buffer): void {
-    connection.queue.push({ header, body: null, isWrite: true, receivedAt: this.clock(), reply });
+    connection.enqueue({ header, body: null, isWrite: true, receivedAt: this.clock(), reply });
     this.pump(connection);
   }
 
@@ -117,7 +117,7 @@ export class RequestPipeline {
     origin?: { connection: ClientConnection; request: QueuedRequest },
     onApplied?: (result: ApplyResult) => void,
   ): void {
-    if (origin) origin.connection.queue.push(origin.request);
+    if (origin) origin.connection.enqueue(origin.request);
     this.proposeWrite(request, origin?.connection, origin?.request, onApplied);
   }
 
@@ -221,7 +221,7 @@ export class RequestPipeline {
         // A connection-level error in ZooKeeper (ZOOKEEPER-710): the old connection of a moved session is closed
         // without a reply, so its client reconnects instead of acting on a stale view.
         this.logger.info(`Session 0x${connection.sessionId.toString(16)} moved to another server; closing ${connection.describe()}`);
-        connection.queue.length = 0;
+        connection.clearQueue();
         connection.close();
         return result;
       }
@@ -232,25 +232,26 @@ export class RequestPipeline {
     return result;
   }
 
-  /** Sends every finished reply at the head of the connection's queue and runs reads that have reached it. */
+  /**
+   * Sends every finished reply at the head of the connection's queue and runs reads that have reached it. Reads
+   * wait while the client leaves earlier replies unread; the connection's drain pumps again.
+   */
   pump(connection: ClientConnection): void {
-    const queue = connection.queue;
-    while (queue.length > 0) {
-      const head = queue[0]!;
+    for (let head = connection.queueHead; head !== undefined; head = connection.queueHead) {
       if (head.reply === undefined) {
-        if (head.isWrite) return;
+        if (head.isWrite || connection.outputBackedUp) return;
         const { reply, zxid } = this.host.executeRead(connection, head);
         head.reply = reply;
         head.replyZxid = zxid;
       }
-      queue.shift();
+      connection.dequeue();
       connection.write(head.reply);
       const now = this.clock();
       connection.recordLatency(head.receivedAt, now, head.header, head.replyZxid ?? 0n, opCodeName(head.header.type));
       this.host.replySent(now - head.receivedAt);
       if (head.header.type === OpCode.closeSession) {
         connection.closeAfterFlush();
-        queue.length = 0;
+        connection.clearQueue();
         return;
       }
     }

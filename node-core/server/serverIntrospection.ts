@@ -112,7 +112,7 @@ export class ServerIntrospectionView implements ServerIntrospection {
     return [...this.server.connections.values()].map((c) => ({
       remoteAddress: c.remoteAddress,
       remotePort: c.remotePort,
-      interestOps: 1,
+      interestOps: c.interestOps,
       outstandingRequests: c.outstandingRequests,
       packetsReceived: c.packetsReceived,
       packetsSent: c.packetsSent,

@@ -19,7 +19,8 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ZooConfig } from './config/zooCfg.js';
-import { ClientConnection, type ConnectionHost, type QueuedRequest } from './clientConnection.js';
+import { ClientConnection, type ConnectionHost, type ConnectionLimits, type QueuedRequest } from './clientConnection.js';
+import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
 import { SessionTracker } from './sessionTracker.js';
 import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
@@ -89,6 +90,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private stopped: Promise<void> | undefined;
   private readonly fourLetterWords: FourLetterWords;
 
+  private readonly connectionLimits: ConnectionLimits;
+
   /**
    * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
    * standalone). `fourLetterWords`: what the client port answers besides requests (none when not given).
@@ -102,6 +105,12 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+    this.connectionLimits = {
+      maxBuffer: config.juteMaxBuffer,
+      handshakeTimeoutMs: config.sessionlessCnxnTimeout,
+      outputBufferLimit: config.clientOutputBufferLimit,
+      outstanding: new OutstandingRequests(config.globalOutstandingLimit),
+    };
   }
 
   get isServing(): boolean {
@@ -164,6 +173,13 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
         passphrase: ssl.keyStorePassword,
         requestCert: ssl.clientAuth !== 'none',
         rejectUnauthorized: ssl.clientAuth === 'need',
+        // The connect timeout starts once TLS is up; a peer that never finishes TLS gets the same time, not 120 s.
+        handshakeTimeout: this.config.sessionlessCnxnTimeout,
+      });
+      // Node reports a failed or timed-out TLS handshake but leaves the socket open.
+      server.on('tlsClientError', (error, socket) => {
+        this.logger.debug(`TLS handshake with a client failed: ${error.message}`);
+        socket.destroy();
       });
       const secureAddress = this.config.secureClientPortAddress ?? address;
       this.listeners.push(await this.listenOn(server, secureAddress, this.config.secureClientPort, 'secureConnection'));
@@ -251,7 +267,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     this.connectionsPerAddress.set(address, count + 1);
-    const connection = new ClientConnection(socket, this, this.logger, this.config.juteMaxBuffer);
+    const connection = new ClientConnection(socket, this, this.logger, this.connectionLimits);
     this.connections.set(connection.id, connection);
   }
 
@@ -438,6 +454,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     }
     if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
     this.pipeline.submit(connection, header, body);
+  }
+
+  drained(connection: ClientConnection): void {
+    this.pipeline.pump(connection);
   }
 
   unknownRequest(connection: ClientConnection, header: RequestHeader): void {

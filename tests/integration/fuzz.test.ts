@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as net from 'node:net';
 import { startPaddock } from '../helpers/paddockServer.js';
 import type { ZkTarget } from '../helpers/zkTarget.js';
+import { connectRequestFrame } from '../helpers/rawSocket.js';
 import { ZkConnection } from '../../node-core/client/zkConnection.js';
 import { JuteWriter } from '../../node-core/jute/index.js';
 import {
-  ConnectRequestCodec,
   CreateMode,
   CreateRequestCodec,
   OpCode,
@@ -39,18 +39,7 @@ function random(seed: number): () => number {
   };
 }
 
-function validSessionPrefix(): Buffer {
-  const writer = new JuteWriter();
-  ConnectRequestCodec.write(writer, {
-    protocolVersion: 0,
-    lastZxidSeen: 0n,
-    timeOut: 4000,
-    sessionId: 0n,
-    passwd: Buffer.alloc(16),
-    readOnly: false,
-  });
-  return writer.frame();
-}
+const validSessionPrefix = () => connectRequestFrame(4000);
 
 function validRequest(xid: number): Buffer {
   const writer = new JuteWriter();

@@ -14,6 +14,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { QuorumConfigError, parseServerSpec, renderServerSpec, type ServerSpec } from '../../consensus/quorumConfig.js';
 import type { MemberRole } from '../../protocol/memberRole.js';
+import { defaultMaxNotificationIntervalMs } from '../../consensus/fastLeaderElection.js';
 
 export class ConfigError extends Error {
   readonly file: string;
@@ -88,6 +89,10 @@ export interface ZooConfig {
   minSessionTimeout: number;
   maxSessionTimeout: number;
   globalOutstandingLimit: number;
+  /** nio.sessionlessCnxnTimeout (ms): a connection that has not sent its ConnectRequest by then is closed. */
+  sessionlessCnxnTimeout: number;
+  /** Bytes of replies and watch events a client may leave unread before its connection is closed (Paddock's). */
+  clientOutputBufferLimit: number;
   localSessionsEnabled: boolean;
   localSessionsUpgradingEnabled: boolean;
 
@@ -105,6 +110,11 @@ export interface ZooConfig {
   syncLimit: number;
   connectToLearnerMasterLimit: number;
   electionAlg: number;
+  /**
+   * fastleader.maxNotificationInterval (ms): the cap on Fast Leader Election's doubling resend interval, and so the
+   * longest a member that lost its peers waits before it tries them again after they are back.
+   */
+  fastleaderMaxNotificationInterval: number;
   servers: QuorumServerSpec[];
   peerType: LearnerRole;
   observerMasterPort?: number;
@@ -374,6 +384,7 @@ const KEYS: Record<string, KeyHandler> = {
     c.draft.electionAlg = n;
   },
   quorumListenOnAllIPs: (v, c) => void (c.draft.quorumListenOnAllIPs = parseStrictBoolean(v)),
+  'fastleader.maxNotificationInterval': (v, c) => void (c.draft.fastleaderMaxNotificationInterval = parsePositiveInt(v)),
   peerType: (v, c) => {
     const t = v.toLowerCase();
     if (t !== 'observer' && t !== 'participant') throw new Reason(`unrecognised peertype: ${v}`);
@@ -405,6 +416,13 @@ const KEYS: Record<string, KeyHandler> = {
   preAllocSize: (v, c) => void (c.draft.preAllocSizeKb = parsePositiveInt(v)),
   forceSync: (v, c) => void (c.draft.forceSync = parseYesNo(v)),
   globalOutstandingLimit: (v, c) => void (c.draft.globalOutstandingLimit = parsePositiveInt(v)),
+  'nio.sessionlessCnxnTimeout': (v, c) => void (c.draft.sessionlessCnxnTimeout = parsePositiveInt(v)),
+  clientOutputBufferLimit: (v, c) => {
+    const n = parsePositiveInt(v);
+    // A reply may be as large as jute.maxbuffer; a limit below that would close clients for one legitimate read.
+    if (n < 2 * 1024 * 1024) throw new Reason(`must be at least 2097152 bytes (2 MiB), got ${n}`);
+    c.draft.clientOutputBufferLimit = n;
+  },
   skipACL: (v, c) => void (c.draft.skipACL = parseYesNo(v)),
   'jute.maxbuffer': (v, c) => void (c.draft.juteMaxBuffer = parsePositiveInt(v)),
   '4lw.commands.whitelist': (v, c) => void (c.draft.fourLetterWordWhitelist = parseList(v)),
@@ -515,7 +533,6 @@ const JAVA_ONLY_KEYS = new Set([
   'nio.numSelectorThreads',
   'nio.numWorkerThreads',
   'nio.shutdownTimeout',
-  'nio.sessionlessCnxnTimeout',
   'zookeeper.nio.numSelectorThreads',
   'superUser',
 ]);
@@ -551,6 +568,9 @@ function defaults(): Draft {
     minSessionTimeout: -1,
     maxSessionTimeout: -1,
     globalOutstandingLimit: 1000,
+    // ZooKeeper's NIOServerCnxnFactory default; its expiry queue then closes the connection 10 to 20 s after accept.
+    sessionlessCnxnTimeout: 10_000,
+    clientOutputBufferLimit: 64 * 1024 * 1024,
     localSessionsEnabled: false,
     localSessionsUpgradingEnabled: false,
     snapCount: 100000,
@@ -564,6 +584,7 @@ function defaults(): Draft {
     syncLimit: 5,
     connectToLearnerMasterLimit: 0,
     electionAlg: 3,
+    fastleaderMaxNotificationInterval: defaultMaxNotificationIntervalMs,
     servers: [],
     peerType: 'participant',
     standaloneEnabled: true,
@@ -793,6 +814,8 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('minSessionTimeout', config.minSessionTimeout, config.tickTime * 2);
   putIf('maxSessionTimeout', config.maxSessionTimeout, config.tickTime * 20);
   putIf('globalOutstandingLimit', config.globalOutstandingLimit, d.globalOutstandingLimit);
+  putIf('nio.sessionlessCnxnTimeout', config.sessionlessCnxnTimeout, d.sessionlessCnxnTimeout);
+  putIf('clientOutputBufferLimit', config.clientOutputBufferLimit, d.clientOutputBufferLimit);
   putIf('localSessionsEnabled', config.localSessionsEnabled, d.localSessionsEnabled);
   putIf('localSessionsUpgradingEnabled', config.localSessionsUpgradingEnabled, d.localSessionsUpgradingEnabled);
   putIf('snapCount', config.snapCount, d.snapCount);
@@ -824,6 +847,7 @@ export function renderZooCfg(config: ZooConfig): string {
   if (ssl.cipherSuites !== undefined) put('ssl.ciphersuites', ssl.cipherSuites.join(','));
   putIf('ssl.hostnameVerification', ssl.hostnameVerification, d.ssl.hostnameVerification);
   putIf('electionAlg', config.electionAlg, d.electionAlg);
+  putIf('fastleader.maxNotificationInterval', config.fastleaderMaxNotificationInterval, d.fastleaderMaxNotificationInterval);
   putIf('peerType', config.peerType, d.peerType);
   putIf('standaloneEnabled', config.standaloneEnabled, d.standaloneEnabled);
   putIf('reconfigEnabled', config.reconfigEnabled, d.reconfigEnabled);

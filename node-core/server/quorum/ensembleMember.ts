@@ -126,6 +126,7 @@ export class EnsembleMember {
       syncLimit: this.config.syncLimit,
       configData: this.configData,
       configChangeOf: this.config.reconfigEnabled ? configChangeOfEntry : undefined,
+      maxNotificationIntervalMs: this.config.fastleaderMaxNotificationInterval,
       // ZooKeeper redials a leader that is not listening yet after 100 ms (leaderConnectDelayDuringRetryMs); a
       // 1 s wait made failover a second slower whenever a follower dialled first. 20 tries keep a 2 s window.
       connectRetryMs: 100,

@@ -10,6 +10,7 @@ import { startPaddock, PADDOCK_BIN } from '../../helpers/paddockServer.js';
 import type { ZkTarget } from '../../helpers/zkTarget.js';
 import { freePort, freePorts } from '../../helpers/ports.js';
 import { fourLetterWord } from '../../helpers/fourLetterWord.js';
+import { sendAndAwaitClose } from '../../helpers/rawSocket.js';
 import { ZkConnection, type ZkTlsOptions } from '../../../node-core/client/zkConnection.js';
 import {
   CreateMode,
@@ -170,6 +171,7 @@ describe('TLS on the secure client port', () => {
         'ssl.keyStore.type': 'PEM',
         'ssl.trustStore.location': join(dir, 'ca.pem'),
         'ssl.trustStore.type': 'PEM',
+        'nio.sessionlessCnxnTimeout': 2000,
       },
     });
     const tls: ZkTlsOptions = {
@@ -183,6 +185,10 @@ describe('TLS on the secure client port', () => {
     expect(await exists(plain, '/over-tls')).toBe(true);
     // Without a client certificate the handshake is refused (ssl.clientAuth defaults to need).
     await expect(connect(securePort, { ca: tls.ca })).rejects.toThrow();
+    // A peer that never starts TLS is closed after nio.sessionlessCnxnTimeout, as one on the plain port is.
+    const { closedAfterMs } = await sendAndAwaitClose(securePort, Buffer.alloc(0), 20_000);
+    expect(closedAfterMs).toBeGreaterThanOrEqual(1900);
+    expect(closedAfterMs).toBeLessThan(8000);
     secure.destroy();
     plain.destroy();
   });

@@ -204,3 +204,25 @@ describe('FastLeaderElection with observers', () => {
     expect(answer.filter((a) => a.kind === 'send')).toEqual([]);
   });
 });
+
+describe('FastLeaderElection resend interval', () => {
+  /** The times at which a member with no reachable peer sends its notifications again, over `spanMs`. */
+  function resendTimes(election: FastLeaderElection, spanMs: number): number[] {
+    const times: number[] = [];
+    election.start(0, { lastLoggedZxid: 0n, currentEpoch: 0n });
+    for (let now = 10; now <= spanMs; now += 10) {
+      if (election.tick(now).some((a) => a.kind === 'send')) times.push(now);
+    }
+    return times;
+  }
+
+  it('doubles from finalizeWait up to ZooKeeper 60 s default', () => {
+    const times = resendTimes(new FastLeaderElection({ myId: 1, voters: [1, 2, 3] }), 60_000);
+    expect(times).toEqual([200, 600, 1400, 3000, 6200, 12600, 25400, 51000]);
+  });
+
+  it('never waits longer than maxNotificationIntervalMs, so an isolated member retries soon after a heal', () => {
+    const times = resendTimes(new FastLeaderElection({ myId: 1, voters: [1, 2, 3], maxNotificationIntervalMs: 5000 }), 30_000);
+    expect(times).toEqual([200, 600, 1400, 3000, 6200, 11200, 16200, 21200, 26200]);
+  });
+});

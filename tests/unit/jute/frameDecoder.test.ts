@@ -62,3 +62,22 @@ describe('FrameDecoder on recorded ZooKeeper traffic', () => {
     expect(new FrameDecoder(100).push(Buffer.from('00000064', 'hex'))).toEqual([]);
   });
 });
+
+describe('FrameDecoder first-frame cap', () => {
+  it('refuses a first frame longer than the cap by its length prefix, before its bytes arrive', () => {
+    const decoder = new FrameDecoder({ maxBuffer: 0xfffff, firstFrameMaxBytes: 1024 });
+    expect(() => decoder.push(Buffer.from('00000401', 'hex'))).toThrow(/first frame of 1025 bytes exceeds the 1024-byte limit/);
+  });
+
+  it('applies maxBuffer, not the cap, to the frames after the first, even in the same chunk', () => {
+    const decoder = new FrameDecoder({ maxBuffer: 0xfffff, firstFrameMaxBytes: 64 });
+    const frames = decoder.push(framed([Buffer.alloc(45), Buffer.alloc(200_000)]));
+    expect(frames.map((f) => f.length)).toEqual([45, 200_000]);
+  });
+
+  it('lets the recorded zkCli stream through, its ConnectRequest being under the 1 KiB cap', () => {
+    const frames = fixture.toServer.map((h) => Buffer.from(h, 'hex'));
+    const decoder = new FrameDecoder({ maxBuffer: 0xfffff, firstFrameMaxBytes: 1024 });
+    expect(decoder.push(framed(frames)).map((f) => Buffer.from(f))).toEqual(frames);
+  });
+});

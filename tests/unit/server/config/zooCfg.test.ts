@@ -406,3 +406,44 @@ describe('loadZooCfg', () => {
     expect(loadZooCfg(cfg).config.myid).toBeUndefined();
   });
 });
+
+describe('limits an operator sets', () => {
+  it('defaults: ZooKeeper 10 s sessionless-connection timeout and a 64 MiB output buffer', () => {
+    const { config } = parse('dataDir=/d\nclientPort=2181\n');
+    expect(config.sessionlessCnxnTimeout).toBe(10_000);
+    expect(config.clientOutputBufferLimit).toBe(64 * 1024 * 1024);
+  });
+
+  it('reads nio.sessionlessCnxnTimeout under both spellings, and clientOutputBufferLimit', () => {
+    const short = parse('dataDir=/d\nclientPort=2181\nnio.sessionlessCnxnTimeout=2500\nclientOutputBufferLimit=4194304\n');
+    expect(short.warnings).toEqual([]);
+    expect(short.config.sessionlessCnxnTimeout).toBe(2500);
+    expect(short.config.clientOutputBufferLimit).toBe(4194304);
+    const java = parse('dataDir=/d\nclientPort=2181\nzookeeper.nio.sessionlessCnxnTimeout=4000\n');
+    expect(java.warnings).toEqual([]);
+    expect(java.config.sessionlessCnxnTimeout).toBe(4000);
+    expect(renderZooCfg(short.config)).toMatch(/^nio\.sessionlessCnxnTimeout=2500$/m);
+    expect(renderZooCfg(short.config)).toMatch(/^clientOutputBufferLimit=4194304$/m);
+  });
+
+  it('refuses an output buffer limit smaller than a reply may be', () => {
+    expect(errorOf('dataDir=/d\nclientOutputBufferLimit=65536\n').message).toMatch(
+      /zoo\.cfg:2: clientOutputBufferLimit: must be at least 2097152 bytes/,
+    );
+    expect(errorOf('dataDir=/d\nnio.sessionlessCnxnTimeout=0\n').message).toMatch(/nio\.sessionlessCnxnTimeout/);
+  });
+});
+
+describe('fastleader.maxNotificationInterval', () => {
+  it('defaults to ZooKeeper 60 s and reads the zoo.cfg key and the Java property name', () => {
+    expect(parse('dataDir=/d\nclientPort=2181\n').config.fastleaderMaxNotificationInterval).toBe(60_000);
+    const plain = parse('dataDir=/d\nclientPort=2181\nfastleader.maxNotificationInterval=5000\n');
+    expect(plain.warnings).toEqual([]);
+    expect(plain.config.fastleaderMaxNotificationInterval).toBe(5000);
+    const java = parse('dataDir=/d\nclientPort=2181\nzookeeper.fastleader.maxNotificationInterval=3000\n');
+    expect(java.warnings).toEqual([]);
+    expect(java.config.fastleaderMaxNotificationInterval).toBe(3000);
+    expect(renderZooCfg(plain.config)).toMatch(/^fastleader\.maxNotificationInterval=5000$/m);
+    expect(errorOf('dataDir=/d\nfastleader.maxNotificationInterval=-1\n').message).toMatch(/fastleader\.maxNotificationInterval/);
+  });
+});
