@@ -1,5 +1,6 @@
 // `paddock server zoo.cfg`: loads the config (a bad value names file and line), starts the server and stops it on
-// SIGINT/SIGTERM within a second whatever its clients do, as ZooKeeper does; a disk failure stops it with exit code 3.
+// SIGINT/SIGTERM within a second whatever its clients do, as ZooKeeper does; a disk failure stops it with exit code 3,
+// a data dir it cannot use (refused before anything in it changes) with exit code 4.
 import { ConfigError, loadZooCfg } from '../server/config/zooCfg.js';
 import { createLogger } from '../log/logger.js';
 import { startServerFromConfig } from '../server/startServer.js';
@@ -11,6 +12,10 @@ import { describeOpenResources } from './openResources.js';
  * stop takes milliseconds; this backstop covers a stop stuck on something we did not foresee (a hung fsync).
  */
 const SHUTDOWN_DEADLINE_MS = 800;
+import { DataDirError } from '../storage/dataDirError.js';
+
+/** Exit code for a data dir the server refuses to use (nothing in it was changed); 3 is a disk failure. */
+export const DATA_DIR_REFUSED_EXIT_CODE = 4;
 
 export async function runServerCommand(args: string[]): Promise<number> {
   const configPath = args[0];
@@ -35,6 +40,11 @@ export async function runServerCommand(args: string[]): Promise<number> {
   try {
     running = await startServerFromConfig(config, logger);
   } catch (error) {
+    if (error instanceof DataDirError) {
+      // The one line an operator needs; the refusal happens before anything is opened, so returning ends the process.
+      process.stderr.write(`paddock: cannot use the data dir: ${error.message}\n`);
+      return DATA_DIR_REFUSED_EXIT_CODE;
+    }
     // A server restarted before space was freed fails the same way, and says the same thing, as one running.
     if (!isDiskError(error)) throw error;
     logger.error(diskFailureMessage(error, config));

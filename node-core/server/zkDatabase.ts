@@ -2,9 +2,10 @@
 // the transaction log after it, and snapshotted again every snapCount transactions while the server keeps serving.
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { SnapshotStore, TxnLog, purgeOldFiles, type LoadedSnapshot } from '../storage/index.js';
+import { SnapshotStore, TxnLog, digestSection, purgeOldFiles } from '../storage/index.js';
 import { DataTree } from '../tree/dataTree.js';
-import { deserializeSnapshot, serializeSnapshot } from '../tree/snapshotCodec.js';
+import { serializeSnapshot, type ZxidDigest } from '../tree/snapshotCodec.js';
+import { planRecovery, type RecoveredSnapshot } from './dataDirRecovery.js';
 import { applyTxn } from '../txn/applyTxn.js';
 import { decodeTxnEntry, type Txn, type TxnHeader } from '../txn/txnRecords.js';
 import { OpCode } from '../protocol/index.js';
@@ -52,15 +53,14 @@ export class ZkDatabase {
     await mkdir(logDir, { recursive: true });
     const snapshots = await SnapshotStore.open(snapDir, { logger: options.logger.child('snapshot') });
     const started = Date.now();
-    const snapshot = await snapshots.loadNewestValid();
-    const log = await TxnLog.open(logDir, {
-      logger: options.logger.child('txnlog'),
-      forceSync: options.forceSync,
-      maxEntryBytes: options.maxEntryBytes,
-      coveredUpTo: snapshot?.zxid,
-    });
+    // Nothing in the data dir changes until the plan says it is usable (it throws DataDirError otherwise).
+    const plan = await planRecovery(snapshots, logDir, options.maxEntryBytes, options.logger.child('recovery'));
+    const logOptions = { logger: options.logger.child('txnlog'), forceSync: options.forceSync, maxEntryBytes: options.maxEntryBytes };
+    const log = await TxnLog.fromScan(logDir, logOptions, plan.log);
+    await snapshots.removeUnfinished();
+    if (plan.snapshot) options.logger.child('snapshot').info(`Loaded snapshot ${plan.snapshot.name}`);
     const database = new ZkDatabase(log, snapshots, options);
-    await database.recover(snapshot, started);
+    await database.recover(plan.snapshot, started);
     return database;
   }
 
@@ -68,12 +68,11 @@ export class ZkDatabase {
     return this.tree.lastProcessedZxid;
   }
 
-  private async recover(snapshot: LoadedSnapshot | null, started: number): Promise<void> {
+  private async recover(snapshot: RecoveredSnapshot | undefined, started: number): Promise<void> {
     let fromZxid = 0n;
     if (snapshot) {
-      const restored = deserializeSnapshot(snapshot.body);
-      this.tree = restored.tree;
-      for (const [id, timeout] of restored.sessions) this.sessions.set(id, timeout);
+      this.tree = snapshot.tree;
+      for (const [id, timeout] of snapshot.sessions) this.sessions.set(id, timeout);
       this.tree.lastProcessedZxid = snapshot.zxid;
       fromZxid = snapshot.zxid;
     }
@@ -131,15 +130,17 @@ export class ZkDatabase {
   }
 
   /**
-   * Writes a snapshot named after the last applied zxid. Serialisation proceeds in chunks between which writes may
-   * apply (a fuzzy snapshot, as ZooKeeper's); recovery replays the log from the name's zxid, and replaying a
-   * transaction the snapshot already holds is harmless.
+   * Writes a snapshot named after the last applied zxid, in ZooKeeper's format with its digest trailer. Serialisation
+   * proceeds in chunks between which writes may apply, from a copy-on-write view, so the body is exactly the state
+   * at the name's zxid; recovery replays the log after it.
    */
   async takeSnapshot(): Promise<void> {
     const zxid = this.tree.lastProcessedZxid;
     const started = Date.now();
+    let digest: ZxidDigest | undefined;
     try {
-      await this.snapshots.writeSnapshot(zxid, this.untilClosing(serializeSnapshot(this.tree, new Map(this.sessions))));
+      const body = serializeSnapshot(this.tree, new Map(this.sessions), { onDigest: (d) => (digest = d) });
+      await this.snapshots.writeSnapshot(zxid, this.untilClosing(body), () => (digest === undefined ? [] : [digestSection(digest)]));
       this.options.logger.info(`Snapshot 0x${zxid.toString(16)} written in ${Date.now() - started} ms`);
     } catch (error) {
       if (error instanceof SnapshotAbandoned) {

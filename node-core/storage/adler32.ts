@@ -23,3 +23,17 @@ export function adler32(data: Uint8Array, previous = 1): number {
   }
   return ((b << 16) | a) >>> 0;
 }
+
+/**
+ * The Adler-32 of a stream's bytes before `suffix`, given the checksum of the whole stream: each byte's step is
+ * undone in reverse, so a seal in the middle of a file can be checked from the file's running checksum.
+ */
+export function adler32WithoutSuffix(whole: number, suffix: Uint8Array): number {
+  let a = whole & 0xffff;
+  let b = (whole >>> 16) & 0xffff;
+  for (let i = suffix.length - 1; i >= 0; i--) {
+    b = (b - a + MOD) % MOD;
+    a = (a - suffix[i]! + MOD) % MOD;
+  }
+  return ((b << 16) | a) >>> 0;
+}

@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
+import { DataDirError } from './dataDirError.js';
 import { atomicWriteFile, isNotFound } from './durableFs.js';
 
 export const ACCEPTED_EPOCH_FILE = 'acceptedEpoch';
@@ -21,7 +22,7 @@ async function readDecimal(file: string): Promise<number | undefined> {
   const value = (text.split('\n')[0] ?? '').trim();
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     // A damaged epoch file must stop the server: guessing an epoch could let it vote for a stale history.
-    throw new Error(`${file} does not hold a non-negative integer: ${JSON.stringify(text.slice(0, 40))}`);
+    throw new DataDirError(file, 0, `does not hold a non-negative integer: ${JSON.stringify(text.slice(0, 40))}`);
   }
   return Number(value);
 }

@@ -25,7 +25,12 @@ export {
   SNAP_MAGIC,
   SNAP_VERSION,
 } from './snapshotStore.js';
-export type { SnapshotStoreOptions, LoadedSnapshot, SnapshotCheck } from './snapshotStore.js';
+export type { SnapshotStoreOptions, LoadedSnapshot, SnapshotCheck, SnapshotRead } from './snapshotStore.js';
+export { parseSnapshotTrailer, digestSection, SnapshotTrailerError } from './snapshotTrailer.js';
+export type { SnapshotDigest, SnapshotTrailer } from './snapshotTrailer.js';
+export { scanLogDir } from './txnLogScan.js';
+export type { LogScan } from './txnLogScan.js';
+export { DataDirError } from './dataDirError.js';
 export {
   readEpochFile,
   writeEpochFile,

@@ -1,15 +1,17 @@
 // Snapshots of the server state in ZooKeeper's on-disk format (version-2/snapshot.<hex zxid>), written atomically
 // and verified on load so that recovery can fall back to an older snapshot when the newest one is damaged.
 //
-// File layout (big-endian): header {int magic "ZKSN", int version 2, long dbid -1}, the caller's opaque body, then
-// the seal {long adler32, ustring "/"}. As in ZooKeeper, the checksum runs over every byte before it, header
-// included, which also lets a ZooKeeper 3.6+ snapshot (a second seal after its digest) verify as a whole.
+// File layout (big-endian): header {int magic "ZKSN", int version 2, long dbid -1}, the caller's body, the seal
+// {long adler32, ustring "/"}, then optional trailer sections each followed by a seal of its own (ZooKeeper 3.6+
+// writes its digest that way). As in ZooKeeper, each checksum runs over every byte before it, header included, so
+// a file verifies as a whole through its last seal; snapshotTrailer.ts checks the inner ones.
 
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { adler32 } from './adler32.js';
+import { sealBytes } from './snapshotTrailer.js';
 import { fsyncDir, isNotFound, listZxidFiles, readFully, writeFully } from './durableFs.js';
 
 export const SNAP_MAGIC = 0x5a4b534e; // "ZKSN"
@@ -30,10 +32,16 @@ export interface SnapshotStoreOptions {
 
 export interface LoadedSnapshot {
   zxid: bigint;
+  /** The bytes between the header and the last seal. */
   body: Buffer;
+  /** Adler-32 of header and body (what the last seal holds), for checking seals inside the body. */
+  checksum: number;
 }
 
-export type SnapshotCheck = { ok: true; bodyBytes: number } | { ok: false; reason: string };
+/** `offset` is where in the file the problem is. */
+export type SnapshotCheck = { ok: true; bodyBytes: number } | { ok: false; reason: string; offset: number };
+
+export type SnapshotRead = ({ ok: true } & LoadedSnapshot) | { ok: false; reason: string; offset: number };
 
 export function snapshotFileName(zxid: bigint): string {
   return 'snapshot.' + zxid.toString(16);
@@ -54,22 +62,26 @@ export async function listSnapshotFiles(dir: string): Promise<{ name: string; zx
  * for long. When `into` is given the body is read into it (it must be exactly the body's size).
  */
 async function checkSnapshot(handle: FileHandle, chunkBytes: number, into?: (size: number) => Buffer): Promise<
-  { ok: true; bodyBytes: number; body?: Buffer } | { ok: false; reason: string }
+  { ok: true; bodyBytes: number; body?: Buffer; checksum: number } | { ok: false; reason: string; offset: number }
 > {
   const size = (await handle.stat()).size;
-  if (size < SNAP_HEADER_BYTES + SNAP_TRAILER_BYTES) return { ok: false, reason: `file too short (${size} bytes)` };
+  if (size < SNAP_HEADER_BYTES + SNAP_TRAILER_BYTES) return { ok: false, reason: `file too short (${size} bytes)`, offset: 0 };
   const header = Buffer.alloc(SNAP_HEADER_BYTES);
   await readFully(handle, header, 0, SNAP_HEADER_BYTES, 0);
-  if (header.readInt32BE(0) !== SNAP_MAGIC) return { ok: false, reason: 'bad magic' };
+  if (header.readInt32BE(0) !== SNAP_MAGIC) {
+    return { ok: false, reason: `bad magic 0x${header.readUInt32BE(0).toString(16)} (want 0x${SNAP_MAGIC.toString(16)} "ZKSN")`, offset: 0 };
+  }
   if (header.readInt32BE(4) !== SNAP_VERSION) {
-    return { ok: false, reason: `unsupported version ${header.readInt32BE(4)}` };
+    return { ok: false, reason: `unsupported snapshot version ${header.readInt32BE(4)} (want ${SNAP_VERSION})`, offset: 4 };
   }
   const trailer = Buffer.alloc(SNAP_TRAILER_BYTES);
   const trailerAt = size - SNAP_TRAILER_BYTES;
   if ((await readFully(handle, trailer, 0, SNAP_TRAILER_BYTES, trailerAt)) < SNAP_TRAILER_BYTES) {
-    return { ok: false, reason: 'file shrank while being read' };
+    return { ok: false, reason: 'file shrank while being read', offset: trailerAt };
   }
-  if (trailer.readInt32BE(8) !== 1 || trailer[12] !== 0x2f) return { ok: false, reason: 'missing "/" seal' };
+  if (trailer.readInt32BE(8) !== 1 || trailer[12] !== 0x2f) {
+    return { ok: false, reason: 'missing "/" seal at the end (incomplete file)', offset: trailerAt };
+  }
   const stored = trailer.readBigUInt64BE(0);
 
   const bodyBytes = trailerAt - SNAP_HEADER_BYTES;
@@ -81,12 +93,14 @@ async function checkSnapshot(handle: FileHandle, chunkBytes: number, into?: (siz
     const target = body ?? scratch!;
     const at = body ? done : 0;
     const got = await readFully(handle, target, at, length, SNAP_HEADER_BYTES + done);
-    if (got < length) return { ok: false, reason: 'file shrank while being read' };
+    if (got < length) return { ok: false, reason: 'file shrank while being read', offset: SNAP_HEADER_BYTES + done };
     sum = adler32(target.subarray(at, at + length), sum);
     done += length;
   }
-  if (BigInt(sum) !== stored) return { ok: false, reason: 'checksum mismatch' };
-  return body ? { ok: true, bodyBytes, body } : { ok: true, bodyBytes };
+  if (BigInt(sum) !== stored) {
+    return { ok: false, reason: `checksum mismatch (stored ${stored.toString(16)}, computed ${sum.toString(16)})`, offset: trailerAt };
+  }
+  return body ? { ok: true, bodyBytes, body, checksum: sum } : { ok: true, bodyBytes, checksum: sum };
 }
 
 /** Verifies one snapshot file without keeping its body. */
@@ -95,7 +109,7 @@ export async function verifySnapshotFile(file: string, chunkBytes = CHUNK_BYTES)
   try {
     handle = await fs.open(file, 'r');
   } catch (err) {
-    if (isNotFound(err)) return { ok: false, reason: 'file missing' };
+    if (isNotFound(err)) return { ok: false, reason: 'file missing', offset: 0 };
     throw err;
   }
   try {
@@ -122,19 +136,26 @@ export class SnapshotStore {
     this.chunkBytes = chunkBytes ?? CHUNK_BYTES;
   }
 
-  /** Opens (creating if needed) the snapshot directory and removes temporaries left by a crash mid-write. */
+  /**
+   * Opens the snapshot directory, creating it if needed but changing nothing in it: recovery decides first whether
+   * the directory is usable, then calls removeUnfinished().
+   */
   static async open(dir: string, options: SnapshotStoreOptions): Promise<SnapshotStore> {
     await fs.mkdir(dir, { recursive: true });
+    return new SnapshotStore(dir, options.logger, options.chunkBytes);
+  }
+
+  /** Removes temporaries left by a crash mid-write. */
+  async removeUnfinished(): Promise<void> {
     let removed = false;
-    for (const name of await fs.readdir(dir)) {
+    for (const name of await fs.readdir(this.dir)) {
       if (name.startsWith('snapshot.') && name.endsWith(TMP_SUFFIX)) {
-        await fs.rm(path.join(dir, name), { force: true });
-        options.logger.info(`Removed unfinished snapshot ${name}`);
+        await fs.rm(path.join(this.dir, name), { force: true });
+        this.logger.info(`Removed unfinished snapshot ${name}`);
         removed = true;
       }
     }
-    if (removed) await fsyncDir(dir);
-    return new SnapshotStore(dir, options.logger, options.chunkBytes);
+    if (removed) await fsyncDir(this.dir);
   }
 
   /** Zxids of the snapshots present (valid or not), newest first. */
@@ -152,7 +173,11 @@ export class SnapshotStore {
    * so a serializer may yield records one by one; a yielded Buffer must not be modified afterwards, since it may
    * be held until the next chunk is written. Resolves to the final path.
    */
-  async writeSnapshot(zxid: bigint, body: Buffer | Iterable<Buffer> | AsyncIterable<Buffer>): Promise<string> {
+  async writeSnapshot(
+    zxid: bigint,
+    body: Buffer | Iterable<Buffer> | AsyncIterable<Buffer>,
+    trailerSections: () => Buffer[] = () => [],
+  ): Promise<string> {
     const finalPath = this.pathOf(zxid);
     const tmpPath = finalPath + TMP_SUFFIX;
     const handle = await fs.open(tmpPath, 'w');
@@ -189,11 +214,20 @@ export class SnapshotStore {
       }
       await flush();
 
-      const trailer = Buffer.alloc(SNAP_TRAILER_BYTES);
-      trailer.writeBigUInt64BE(BigInt(sum), 0);
-      trailer.writeInt32BE(1, 8);
-      trailer[12] = 0x2f; // '/'
-      await writeFully(handle, trailer, position);
+      // Each section after the body is sealed on its own, the seal's checksum covering everything before it.
+      const tail: Buffer[] = [];
+      const seal = () => {
+        const bytes = sealBytes(sum);
+        sum = adler32(bytes, sum);
+        tail.push(bytes);
+      };
+      seal();
+      for (const section of trailerSections()) {
+        sum = adler32(section, sum);
+        tail.push(section);
+        seal();
+      }
+      await writeFully(handle, Buffer.concat(tail), position);
       await handle.sync();
       await handle.close();
       closed = true;
@@ -213,29 +247,35 @@ export class SnapshotStore {
     return verifySnapshotFile(this.pathOf(zxid), this.chunkBytes);
   }
 
+  /** Reads one snapshot file and checks its header, last seal and checksum. */
+  async read(name: string): Promise<SnapshotRead> {
+    const zxid = parseSnapshotFileName(name);
+    if (zxid === undefined) return { ok: false, reason: 'not a snapshot file name', offset: 0 };
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(path.join(this.dir, name), 'r');
+    } catch (err) {
+      if (isNotFound(err)) return { ok: false, reason: 'file missing', offset: 0 };
+      throw err;
+    }
+    try {
+      const result = await checkSnapshot(handle, this.chunkBytes, (size) => Buffer.allocUnsafe(size));
+      if (!result.ok) return result;
+      return { ok: true, zxid, body: result.body!, checksum: result.checksum };
+    } finally {
+      await handle.close();
+    }
+  }
+
   /**
-   * The newest snapshot that passes every check, with its body; damaged ones are skipped with a warning so that
-   * recovery can proceed from an older snapshot plus the transaction log. Null when none is valid.
+   * The newest snapshot that passes the file checks, with its body; damaged ones are skipped with a warning.
+   * Null when none is valid. (Recovery uses read() to also judge the body and the log.)
    */
   async loadNewestValid(): Promise<LoadedSnapshot | null> {
-    for (const { name, zxid } of await listSnapshotFiles(this.dir)) {
-      let handle: FileHandle;
-      try {
-        handle = await fs.open(path.join(this.dir, name), 'r');
-      } catch (err) {
-        if (isNotFound(err)) continue;
-        throw err;
-      }
-      try {
-        const result = await checkSnapshot(handle, this.chunkBytes, (size) => Buffer.allocUnsafe(size));
-        if (result.ok) {
-          this.logger.info(`Loaded snapshot ${name} (${result.bodyBytes} bytes)`);
-          return { zxid, body: result.body! };
-        }
-        this.logger.warn(`Skipping invalid snapshot ${name}: ${result.reason}`);
-      } finally {
-        await handle.close();
-      }
+    for (const { name } of await listSnapshotFiles(this.dir)) {
+      const result = await this.read(name);
+      if (result.ok) return { zxid: result.zxid, body: result.body, checksum: result.checksum };
+      this.logger.warn(`Skipping invalid snapshot ${name}: ${result.reason}`);
     }
     return null;
   }

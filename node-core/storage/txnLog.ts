@@ -15,22 +15,35 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { adler32 } from './adler32.js';
-import { fsyncDir, isNotFound, listZxidFiles, readFully, writeFully } from './durableFs.js';
+import { fsyncDir, isNotFound, writeFully } from './durableFs.js';
+import { applyLogRepairs, EntryScanner, scanLogDir, type LogScan, type ScannedSegment } from './txnLogScan.js';
+import {
+  ENTRY_OVERHEAD_BYTES,
+  END_OF_RECORD,
+  LOG_HEADER_BYTES,
+  TXNLOG_DBID,
+  TXNLOG_MAGIC,
+  TXNLOG_VERSION,
+  hexZxid,
+  logFileName,
+  zxidOfPayload,
+} from './txnLogFormat.js';
 
-export const TXNLOG_MAGIC = 0x5a4b4c47; // "ZKLG"
-export const TXNLOG_VERSION = 2;
-export const TXNLOG_DBID = 0n;
-export const LOG_HEADER_BYTES = 16;
-/** Bytes an entry adds around its payload: checksum (8), length (4), end-of-record marker (1). */
-export const ENTRY_OVERHEAD_BYTES = 13;
-const END_OF_RECORD = 0x42; // 'B'
-const TXN_HEADER_ZXID_OFFSET = 12;
-const MIN_PAYLOAD_BYTES = TXN_HEADER_ZXID_OFFSET + 8;
+export {
+  ENTRY_OVERHEAD_BYTES,
+  LOG_HEADER_BYTES,
+  TXNLOG_MAGIC,
+  TXNLOG_VERSION,
+  hexZxid,
+  listLogFiles,
+  logFileName,
+  parseLogFileName,
+  zxidOfPayload,
+} from './txnLogFormat.js';
+
 /** ZooKeeper reads log entries up to jute.maxbuffer plus an equal extra; 16 MiB leaves room for big multis. */
 export const DEFAULT_MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const READ_CHUNK_BYTES = 1024 * 1024;
-const LOG_PREFIX = 'log.';
 
 export interface TxnLogOptions {
   logger: Logger;
@@ -70,131 +83,17 @@ export class TxnLogFailedError extends Error {
   }
 }
 
-/** The zxid of a transaction payload: the big-endian long at offset 12 of its leading TxnHeader. */
-export function zxidOfPayload(payload: Uint8Array): bigint {
-  if (payload.length < MIN_PAYLOAD_BYTES) {
-    throw new RangeError(`payload of ${payload.length} bytes is too short to hold a TxnHeader zxid`);
-  }
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  return view.getBigInt64(TXN_HEADER_ZXID_OFFSET, false);
-}
-
-export function logFileName(zxid: bigint): string {
-  return LOG_PREFIX + zxid.toString(16);
-}
-
-/** The start zxid encoded in a log file name, or undefined if the name is not a log file's. */
-export function parseLogFileName(name: string): bigint | undefined {
-  const match = /^log\.([0-9a-fA-F]{1,16})$/.exec(name);
-  return match ? BigInt('0x' + match[1]) : undefined;
-}
-
-export function hexZxid(zxid: bigint): string {
-  return '0x' + zxid.toString(16);
-}
-
-/** Log files in a directory, oldest first. */
-export async function listLogFiles(dir: string): Promise<{ name: string; startZxid: bigint }[]> {
-  const files = await listZxidFiles(dir, parseLogFileName);
-  return files.map(({ name, zxid }) => ({ name, startZxid: zxid }));
-}
-
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-interface Segment {
-  name: string;
-  path: string;
-  startZxid: bigint;
-  firstZxid: bigint | undefined;
-  lastZxid: bigint | undefined;
-  /** Bytes known to be written (and fsynced when forceSync): readers never look past this. */
-  size: number;
-}
-
-type ScanStep =
-  | { kind: 'entry'; offset: number; end: number; zxid: bigint; payload: Buffer }
-  | { kind: 'end'; offset: number }
-  | { kind: 'invalid'; offset: number; reason: string; zeroLength: boolean };
-
-/**
- * Reads a log file sequentially through a large buffer so that scanning costs one read call per megabyte rather
- * than three per entry. `limit` is re-evaluated as the scan advances so a reader can follow a file that grows.
- */
-class EntryScanner {
-  private chunk: Buffer = Buffer.alloc(0);
-  private chunkStart = 0;
-
-  constructor(
-    private readonly handle: FileHandle,
-    private readonly limit: () => number,
-    private readonly maxEntryBytes: number,
-  ) {}
-
-  private async bytes(position: number, length: number): Promise<Buffer | undefined> {
-    const chunkEnd = this.chunkStart + this.chunk.length;
-    if (position >= this.chunkStart && position + length <= chunkEnd) {
-      return this.chunk.subarray(position - this.chunkStart, position - this.chunkStart + length);
-    }
-    const available = this.limit() - position;
-    if (available < length) return undefined;
-    const want = Math.min(available, Math.max(length, READ_CHUNK_BYTES));
-    // A fresh buffer each time: payloads handed out earlier are views into the previous chunk.
-    const chunk = Buffer.allocUnsafe(want);
-    const got = await readFully(this.handle, chunk, 0, want, position);
-    this.chunk = chunk.subarray(0, got);
-    this.chunkStart = position;
-    if (got < length) return undefined;
-    return this.chunk.subarray(0, length);
-  }
-
-  async next(offset: number): Promise<ScanStep> {
-    if (offset >= this.limit()) return { kind: 'end', offset };
-    const head = await this.bytes(offset, 12);
-    if (!head) return { kind: 'invalid', offset, reason: 'incomplete entry header', zeroLength: false };
-    const checksum = head.readBigUInt64BE(0);
-    const length = head.readInt32BE(8);
-    if (length <= 0 || length > this.maxEntryBytes) {
-      return {
-        kind: 'invalid',
-        offset,
-        reason: `bad entry length ${length}`,
-        zeroLength: length === 0 && checksum === 0n,
-      };
-    }
-    const body = await this.bytes(offset + 12, length + 1);
-    if (!body) return { kind: 'invalid', offset, reason: 'entry cut short (torn write)', zeroLength: false };
-    const payload = body.subarray(0, length);
-    if (BigInt(adler32(payload)) !== checksum) {
-      return { kind: 'invalid', offset, reason: 'checksum mismatch', zeroLength: false };
-    }
-    if (body[length] !== END_OF_RECORD) {
-      return { kind: 'invalid', offset, reason: 'missing end-of-record marker 0x42', zeroLength: false };
-    }
-    if (length < MIN_PAYLOAD_BYTES) {
-      return { kind: 'invalid', offset, reason: 'payload too short for a TxnHeader', zeroLength: false };
-    }
-    return { kind: 'entry', offset, end: offset + 12 + length + 1, zxid: zxidOfPayload(payload), payload };
-  }
-}
+/** A log file's extent; `size` is what readers may read (bytes known written, fsynced when forceSync). */
+type Segment = ScannedSegment;
 
 function encodeHeader(into: Buffer, at: number): void {
   into.writeInt32BE(TXNLOG_MAGIC, at);
   into.writeInt32BE(TXNLOG_VERSION, at + 4);
   into.writeBigInt64BE(TXNLOG_DBID, at + 8);
-}
-
-/** ZooKeeper preallocates log files with zeros; a zero tail is unused space, not damage. */
-async function isZeroFrom(handle: FileHandle, position: number, end: number): Promise<boolean> {
-  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, end - position)));
-  while (position < end) {
-    const got = await readFully(handle, buffer, 0, Math.min(buffer.length, end - position), position);
-    if (got === 0) return true;
-    for (let i = 0; i < got; i++) if (buffer[i] !== 0) return false;
-    position += got;
-  }
-  return true;
 }
 
 interface AppendOp {
@@ -285,119 +184,29 @@ export class TxnLog {
   ) {}
 
   /**
-   * Opens (creating if needed) the log in `dir`, validating every entry of every file and cutting the log at the
-   * first damaged entry: a crash mid-write leaves a torn tail, and nothing after damage can be trusted to be in order.
+   * Opens (creating if needed) the log in `dir`: scans every file (see scanLogDir: a torn tail of the newest file is
+   * cut, any other damage throws DataDirError with nothing changed), applies the repairs, and opens for appends.
    */
   static async open(dir: string, options: TxnLogOptions): Promise<TxnLog> {
-    const logger = options.logger;
-    const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
     await fs.mkdir(dir, { recursive: true });
-    const files = await listLogFiles(dir);
-    const segments: Segment[] = [];
-    let lastZxid = 0n;
-    let dirChanged = false;
+    const scan = await scanLogDir(dir, {
+      maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+      coveredUpTo: options.coveredUpTo,
+    });
+    return TxnLog.fromScan(dir, options, scan);
+  }
 
-    for (let i = 0; i < files.length; i++) {
-      const { name, startZxid } = files[i]!;
-      const filePath = path.join(dir, name);
-      const nextStart = files[i + 1]?.startZxid;
-      if (options.coveredUpTo !== undefined && nextStart !== undefined && nextStart <= options.coveredUpTo + 1n && nextStart > startZxid) {
-        const size = (await fs.stat(filePath)).size;
-        segments.push({ name, path: filePath, startZxid, firstZxid: startZxid, lastZxid: nextStart - 1n, size });
-        lastZxid = nextStart - 1n;
-        continue;
-      }
-      const handle = await fs.open(filePath, 'r+');
-      let damage: { offset: number; reason: string } | undefined;
-      const segment: Segment = { name, path: filePath, startZxid, firstZxid: undefined, lastZxid: undefined, size: 0 };
-      try {
-        const size = (await handle.stat()).size;
-        if (size === 0) {
-          await handle.close();
-          await fs.unlink(filePath);
-          dirChanged = true;
-          logger.debug(`Removed empty log file ${name}`);
-          continue;
-        }
-        const header = Buffer.alloc(LOG_HEADER_BYTES);
-        const got = await readFully(handle, header, 0, LOG_HEADER_BYTES, 0);
-        if (got < LOG_HEADER_BYTES) damage = { offset: 0, reason: 'incomplete file header' };
-        else if (header.readInt32BE(0) !== TXNLOG_MAGIC) damage = { offset: 0, reason: 'bad magic' };
-        else if (header.readInt32BE(4) !== TXNLOG_VERSION) {
-          damage = { offset: 0, reason: `unsupported version ${header.readInt32BE(4)}` };
-        }
-
-        let offset = LOG_HEADER_BYTES;
-        const scanner = new EntryScanner(handle, () => size, maxEntryBytes);
-        while (!damage) {
-          const step = await scanner.next(offset);
-          if (step.kind === 'end') break;
-          if (step.kind === 'invalid') {
-            if (step.zeroLength && (await isZeroFrom(handle, offset, size))) {
-              await handle.truncate(offset);
-              await handle.sync();
-              logger.info(`Trimmed ${size - offset} bytes of zero padding from ${name} at offset ${offset}`);
-              break;
-            }
-            damage = { offset, reason: step.reason };
-            break;
-          }
-          if (step.zxid <= lastZxid) {
-            damage = { offset, reason: `zxid ${hexZxid(step.zxid)} not greater than ${hexZxid(lastZxid)}` };
-            break;
-          }
-          if (segment.firstZxid === undefined && step.zxid < startZxid) {
-            damage = { offset, reason: `zxid ${hexZxid(step.zxid)} below the file's start zxid` };
-            break;
-          }
-          segment.firstZxid ??= step.zxid;
-          segment.lastZxid = step.zxid;
-          lastZxid = step.zxid;
-          offset = step.end;
-        }
-        segment.size = offset;
-
-        if (damage) {
-          const later = files.slice(i + 1).map((f) => f.name);
-          const keep = damage.offset > LOG_HEADER_BYTES;
-          if (keep) {
-            await handle.truncate(damage.offset);
-            await handle.sync();
-          }
-          await handle.close();
-          if (!keep) await fs.unlink(filePath);
-          for (const laterName of later) await fs.unlink(path.join(dir, laterName));
-          dirChanged = true;
-          logger.warn(
-            `Truncated torn/corrupt log tail of ${name} at offset ${damage.offset} after zxid ${hexZxid(lastZxid)}` +
-              ` (reason: ${damage.reason})` +
-              (keep ? '' : `; removed ${name} as it has no valid entries`) +
-              (later.length > 0 ? `; removed later log files ${later.join(', ')}` : ''),
-          );
-          if (keep) segments.push(segment);
-          break;
-        }
-        await handle.close();
-        if (segment.lastZxid === undefined) {
-          // A header with no entries carries nothing; dropping it keeps "every file has a first entry" true.
-          await fs.unlink(filePath);
-          dirChanged = true;
-          logger.debug(`Removed log file ${name} holding no entries`);
-          continue;
-        }
-        segments.push(segment);
-      } catch (err) {
-        await handle.close().catch(() => undefined);
-        throw err;
-      }
-    }
-    if (dirChanged) await fsyncDir(dir);
-    logger.info(`Opened transaction log ${dir}: ${segments.length} file(s), last zxid ${hexZxid(lastZxid)}`);
+  /** Opens the log from a scan made earlier (recovery scans first, decides, then repairs). */
+  static async fromScan(dir: string, options: TxnLogOptions, scan: LogScan): Promise<TxnLog> {
+    const logger = options.logger;
+    await applyLogRepairs(dir, scan.repairs, logger);
+    const segments: Segment[] = scan.segments.map((s) => ({ ...s }));
+    logger.info(`Opened transaction log ${dir}: ${segments.length} file(s), last zxid ${hexZxid(scan.lastZxid)}`);
     return new TxnLog(
       dir,
       logger,
       options.forceSync ?? true,
-      maxEntryBytes,
+      options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
       options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
       segments,
     );

@@ -4,7 +4,8 @@
 import { Perms, containerEphemeralOwner, ttlFromEphemeralOwner } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errorCodes.js';
 import type { ACL, Stat } from '../protocol/records.js';
-import { AclCache } from './aclCache.js';
+import { AclCache, openUnsafeAcl } from './aclCache.js';
+import { viewEntries, type PreservedNode } from './consistentView.js';
 import { baseName, joinPath, parentPath } from './pathValidation.js';
 
 /** A znode's persisted fields, as a snapshot stores them. */
@@ -75,10 +76,6 @@ function dataLengthOf(node: DataNode): number {
   return node instanceof ZNode ? (node.bytes === null ? 0 : node.bytes.length) : node.data === null ? 0 : node.data.length;
 }
 
-/** A node as it was when a consistent view began. */
-interface PreservedNode {
-  readonly record: NodeRecord;
-}
 
 /** A point-in-time view of the tree for writing a snapshot while the live tree keeps changing. */
 export interface ConsistentView {
@@ -86,12 +83,15 @@ export interface ConsistentView {
   readonly zxid: bigint;
   /** Every node (parents before children) as it was when the view began, the node yielded being valid until the next read. */
   readonly entries: Generator<[path: string, node: NodeRecord], void, undefined>;
+  /** The ACL map as it was when the view began: every list a yielded node can hold, with its snapshot index. */
+  readonly acls: readonly [index: number, acl: readonly ACL[]][];
+  /** The index a snapshot stores for a yielded node's ACL. */
+  aclIndexOf(acl: readonly ACL[]): number;
   /** Ends the view early; exhausting `entries` ends it too. */
   close(): void;
 }
 
 const zero = 0n;
-const openAcl: readonly ACL[] = [{ perms: Perms.all, id: { scheme: 'world', id: 'anyone' } }];
 const readOnlyAcl: readonly ACL[] = [{ perms: Perms.read, id: { scheme: 'world', id: 'anyone' } }];
 export const zookeeperPath = '/zookeeper';
 export const quotaPath = '/zookeeper/quota';
@@ -104,16 +104,18 @@ export class DataTree {
   private readonly containerPaths = new Set<string>();
   private readonly ttlPaths = new Set<string>();
   private dataSize = 0;
-  private view: Map<string, PreservedNode | null> | undefined;
+  private view: Map<string, PreservedNode<NodeRecord> | null> | undefined;
   /** The highest zxid applied; a snapshot or a restart resumes after it. */
   lastProcessedZxid = 0n;
 
   constructor() {
     // The system nodes exactly as a fresh Apache ZooKeeper 3.8 shows them: all-zero stats, empty (not null) data,
     // and /zookeeper/config read-only with aclVersion -1 (ZOOKEEPER-2014 sets its ACL with version -1).
-    this.addSystemNode('/', openAcl);
-    this.addSystemNode(zookeeperPath, openAcl);
-    this.addSystemNode(quotaPath, openAcl);
+    // Like ZooKeeper, the first three point at OPEN_ACL_UNSAFE outside the ACL cache (ref -1), and the config node's
+    // ACL is the first one the cache numbers (index 1).
+    this.addSystemNode('/', openUnsafeAcl);
+    this.addSystemNode(zookeeperPath, openUnsafeAcl);
+    this.addSystemNode(quotaPath, openUnsafeAcl);
     this.addSystemNode(configPath, readOnlyAcl).aversion = -1;
   }
 
@@ -369,15 +371,18 @@ export class DataTree {
    */
   openConsistentView(): ConsistentView {
     if (this.view !== undefined) throw new Error('a snapshot view is already open');
-    const view = new Map<string, PreservedNode | null>();
+    const view = new Map<string, PreservedNode<NodeRecord> | null>();
     this.view = view;
     const end = () => {
       if (this.view === view) this.view = undefined;
     };
-    const entries = this.viewEntries(view, end);
+    const entries = viewEntries<NodeRecord, ZNode>(this.nodes, view, end);
+    const aclCache = this.aclCache;
     return {
       zxid: this.lastProcessedZxid,
       entries,
+      acls: aclCache.entries(),
+      aclIndexOf: (acl) => aclCache.indexOf(acl),
       close: () => {
         entries.return(undefined);
         end();
@@ -385,41 +390,20 @@ export class DataTree {
     };
   }
 
-  private *viewEntries(
-    view: Map<string, PreservedNode | null>,
-    end: () => void,
-  ): Generator<[string, NodeRecord], void, undefined> {
-    try {
-      // The node map's insertion order already puts parents before children (a child needs its parent to exist),
-      // so the live map is read in order. A Map iterator skips entries deleted before it reaches them and visits
-      // entries added later; the view covers both: later-created paths are recorded as absent, deleted ones are
-      // preserved and emitted at the end, shallowest first so their parents still come first.
-      const emitted = new Set<string>();
-      for (const [path, live] of this.nodes) {
-        if (view.size > 0 && view.has(path)) {
-          const preserved = view.get(path);
-          if (preserved === null || preserved === undefined || emitted.has(path)) continue;
-          emitted.add(path);
-          yield [path, preserved.record];
-        } else {
-          yield [path, live];
-        }
-      }
-      const leftovers: [string, NodeRecord][] = [];
-      for (const [path, preserved] of view) {
-        if (preserved !== null && !emitted.has(path)) leftovers.push([path, preserved.record]);
-      }
-      leftovers.sort((a, b) => depthOf(a[0]) - depthOf(b[0]));
-      yield* leftovers;
-    } finally {
-      end();
-    }
-  }
-
   private preserve(path: string, node: ZNode | undefined): void {
     const view = this.view;
     if (view === undefined || view.has(path)) return;
     view.set(path, node === undefined ? null : { record: copyRecord(node) });
+  }
+
+  /**
+   * Starts a restore by loading a snapshot's ACL map; returns index -> the interned list that restoreNode expects
+   * (-1, the built-in nodes' OPEN_ACL_UNSAFE, is always there).
+   */
+  restoreAcls(map: ReadonlyMap<number, readonly ACL[]>): Map<number, readonly ACL[]> {
+    const lists = this.aclCache.restore(map);
+    lists.set(-1, openUnsafeAcl);
+    return lists;
   }
 
   /**
@@ -459,6 +443,7 @@ export class DataTree {
       existing.acl = this.aclCache.intern(record.acl);
       this.dataSize += bytes === null ? 0 : bytes.length;
       this.trackOwner(path, record.ephemeralOwner);
+      this.noteRestored(path, existing);
       return existing;
     }
     if (parent === undefined) throw new Error('snapshot lists the root, which every tree has, as missing');
@@ -479,40 +464,49 @@ export class DataTree {
     this.nodes.set(path, node);
     this.dataSize += path.length + (bytes === null ? 0 : bytes.length);
     this.trackOwner(path, r.ephemeralOwner);
+    this.noteRestored(path, node);
     return node;
   }
 
-  private lastRestoredParent: { path: string; node: ZNode } | undefined;
+  /** The ancestors of the last restored node, root first: ZooKeeper writes depth first, so a parent is among them. */
+  private restoreChain: { path: string; node: ZNode }[] = [];
 
-  /** After the last restoreNode: the parent remembered for the next one must not outlive the restore. */
+  /** After the last restoreNode: drops unused ACLs (as ZooKeeper does) and the ancestors remembered for the restore. */
   endRestore(): void {
-    this.lastRestoredParent = undefined;
+    this.restoreChain = [];
+    this.aclCache.purgeUnused();
   }
 
-  /** Siblings come one after another in a snapshot, so the previous node's parent is usually this one's too. */
+  /** Finds the parent among the previous node's ancestors (siblings and depth-first order), else by lookup. */
   private restoreParentOf(path: string): ZNode {
     const cut = path.lastIndexOf('/');
-    const cached = this.lastRestoredParent;
-    if (cached !== undefined && (cut === 0 ? cached.path === '/' : cut === cached.path.length && path.startsWith(cached.path))) {
-      return cached.node;
+    const chain = this.restoreChain;
+    while (chain.length > 0) {
+      const top = chain[chain.length - 1]!;
+      if (cut === 0 ? top.path === '/' : cut === top.path.length && path.startsWith(top.path)) return top.node;
+      chain.pop();
     }
     const parentAt = parentPath(path);
     const parent = this.nodes.get(parentAt);
     if (parent === undefined) throw new Error(`snapshot lists ${path} before its parent`);
-    this.lastRestoredParent = { path: parentAt, node: parent };
+    chain.push({ path: parentAt, node: parent });
     return parent;
   }
+
+  /** Remembers a restored node as a possible parent of the next ones. */
+  private noteRestored(path: string, node: ZNode): void {
+    this.restoreChain.push({ path, node });
+  }
+}
+
+/** A node's data as the one-byte string a live node keeps (no Buffer copy), for writing snapshots. */
+export function latin1DataOf(record: NodeRecord): string | null {
+  return record instanceof ZNode ? record.bytes : record.data === null ? null : record.data.toString('latin1');
 }
 
 /** A snapshot's node: its data either as bytes or already as the latin1 string a node keeps. */
 export type RestoredRecord = Omit<NodeRecord, 'data'> & { readonly data: Buffer | string | null };
 
-
-function depthOf(path: string): number {
-  let depth = 0;
-  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) depth++;
-  return depth;
-}
 
 function addChild(parent: ZNode, name: string): void {
   if (parent.children === noChildren) parent.children = new Set();

@@ -1,48 +1,61 @@
-// Paddock's snapshot body: the whole DataTree plus the session table in a compact jute-based format, written in
-// ~64 KiB chunks from a consistent copy-on-write view (so the server keeps serving while it writes) and read back
-// incrementally from chunks. Checksums and file naming belong to the storage layer.
+// The snapshot body exactly as Apache ZooKeeper writes it (SerializeUtils.serializeSnapshot): the session table,
+// then the DataTree (ReferenceCountedACLCache map, nodes parents first, the "/" end marker). Written in ~64 KiB
+// chunks from a consistent copy-on-write view (so the server keeps serving while it writes) together with the tree
+// digest ZooKeeper 3.6+ stores after it; read back from one buffer without a Buffer or a map lookup per node. The
+// file header, seals and digest trailer around it belong to the storage layer; a quorum SNAP carries this body.
 //
-// Layout: a run of frames {int length, payload}; each payload starts with an int tag:
-//   1 header  {int formatVersion, long zxid}
-//   2 session {long sessionId, int timeOut}
-//   3 node    {int flags, ustring path, int aclRef, [vector<ACL> when new], buffer data, long czxid, [long mzxid],
-//              [long pzxid], long ctime, [long mtime], int version, int cversion, int aversion, [long ephemeralOwner]}
-//   4 end     {int nodeCount}
-// Bracketed fields are present only when the flag says they differ from the usual value (mzxid = pzxid = czxid,
-// mtime = ctime, ephemeralOwner = 0), which is what most nodes have. Nodes come parents first. ACL lists are numbered
-// in order of first use and written inline the first time.
-import { JuteError } from '../jute/juteError.js';
-import { JuteReader } from '../jute/juteReader.js';
-import { JuteWriter } from '../jute/juteWriter.js';
-import { ACLCodec, type ACL } from '../protocol/records.js';
-import { DataTree, type NodeRecord, type RestoredRecord } from './dataTree.js';
+// Layout (jute, big-endian):
+//   int count, {long sessionId, int timeOut} * count
+//   int aclCount, {long index, vector<ACL {int perms, ustring scheme, ustring id}>} * aclCount
+//   {ustring path, buffer data, long aclRef, long czxid, long mzxid, long ctime, long mtime, int version,
+//    int cversion, int aversion, long ephemeralOwner, long pzxid} per node, the root under path ""
+//   ustring "/"
+// aclRef -1 is OPEN_ACL_UNSAFE without an entry in the map (ZooKeeper's built-in nodes).
+import type { ACL } from '../protocol/records.js';
+import { DataTree, latin1DataOf, type ConsistentView, type NodeRecord } from './dataTree.js';
+import { javaHashMapCopyOrder } from './javaHashOrder.js';
+import { SnapshotFormatError, readAclMap, readSessions } from './snapshotReader.js';
+import { DIGEST_VERSION, TreeDigest } from './treeDigest.js';
 
-const formatVersion = 1;
+export { SnapshotFormatError } from './snapshotReader.js';
+
 const defaultChunkBytes = 64 * 1024;
-
-const Tag = { header: 1, session: 2, node: 3, end: 4 } as const;
-const Flag = { ownMzxid: 1, ownPzxid: 2, ownMtime: 4, ephemeralOwner: 8, newAcl: 16 } as const;
+const endMarker = '/';
 
 export interface LoadedSnapshot {
   tree: DataTree;
   /** sessionId -> timeOut (ms) */
   sessions: Map<bigint, number>;
-  /** The zxid the snapshot reflects; the tree's lastProcessedZxid is set to it. */
+  /** Offset just after the "/" end marker: what follows in a file is the seal and trailers. */
+  end: number;
+}
+
+/** ZooKeeper's ZxidDigest: the tree digest as of a zxid; zxid 0 means "no digest". */
+export interface ZxidDigest {
   zxid: bigint;
+  version: number;
+  digest: bigint;
+}
+
+export interface SerializeOptions {
+  chunkBytes?: number;
+  /** Receives the digest of the tree written, once the last chunk has been produced. */
+  onDigest?: (digest: ZxidDigest) => void;
 }
 
 /**
  * The snapshot of tree and sessions as they are at this call, in chunks of about chunkBytes. The tree may be changed
  * between chunks: a copy-on-write view keeps the output exactly the state at tree.lastProcessedZxid (read it before
- * calling, or from the header on load). Exhaust the generator or call its return(), or the view stays open.
+ * calling). Exhaust the generator or call its return(), or the view stays open.
  */
 export function serializeSnapshot(
   tree: DataTree,
   sessions: ReadonlyMap<bigint, number>,
-  chunkBytes = defaultChunkBytes,
+  options: SerializeOptions | number = {},
 ): Generator<Buffer, void, undefined> {
+  const { chunkBytes = defaultChunkBytes, onDigest } = typeof options === 'number' ? { chunkBytes: options } : options;
   const view = tree.openConsistentView();
-  const chunks = writeChunks(view, Array.from(sessions), chunkBytes);
+  const chunks = writeChunks(view, Array.from(sessions), chunkBytes, onDigest);
   // A generator abandoned before its first chunk never enters its finally block; the view must still end.
   const finish = chunks.return.bind(chunks);
   chunks.return = (value) => {
@@ -52,200 +65,201 @@ export function serializeSnapshot(
   return chunks;
 }
 
+/** A growable output buffer handed out in chunks; digest input is read back from it without copies. */
+class ChunkWriter {
+  buf: Buffer;
+  at = 0;
+
+  constructor(private readonly chunkBytes: number) {
+    this.buf = Buffer.allocUnsafe(chunkBytes + 4096);
+  }
+
+  reserve(count: number): void {
+    if (this.at + count <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + count));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+
+  int(value: number): void {
+    this.reserve(4);
+    this.at = this.buf.writeInt32BE(value | 0, this.at);
+  }
+
+  long(value: bigint): void {
+    this.reserve(8);
+    this.at = this.buf.writeBigInt64BE(BigInt.asIntN(64, value), this.at);
+  }
+
+  string(value: string, encoding: 'utf8' | 'latin1'): void {
+    const length = encoding === 'latin1' ? value.length : Buffer.byteLength(value, 'utf8');
+    this.reserve(4 + length);
+    this.at = this.buf.writeInt32BE(length, this.at);
+    this.at += this.buf.write(value, this.at, length, encoding);
+  }
+
+  full(): boolean {
+    return this.at >= this.chunkBytes;
+  }
+
+  /** Hands the bytes over without a copy and starts a fresh buffer. */
+  take(): Buffer {
+    const chunk = this.buf.subarray(0, this.at);
+    this.buf = Buffer.allocUnsafe(this.chunkBytes + 4096);
+    this.at = 0;
+    return chunk;
+  }
+}
+
 function* writeChunks(
-  view: ReturnType<DataTree['openConsistentView']>,
+  view: ConsistentView,
   sessions: readonly [bigint, number][],
   chunkBytes: number,
+  onDigest: ((digest: ZxidDigest) => void) | undefined,
 ): Generator<Buffer, void, undefined> {
   try {
-    let w = new JuteWriter(chunkBytes + 1024);
-    w.writeInt(16).writeInt(Tag.header).writeInt(formatVersion).writeLong(view.zxid);
-    for (const [sessionId, timeOut] of sessions) {
-      w.writeInt(16).writeInt(Tag.session).writeLong(sessionId).writeInt(timeOut);
-      if (w.size >= chunkBytes) {
-        yield w.toBuffer();
-        w = new JuteWriter(chunkBytes + 1024);
-      }
+    const w = new ChunkWriter(chunkBytes);
+    // ZooKeeper copies both maps into a java.util.HashMap before writing; its order makes the bytes comparable.
+    const sessionOrder = javaHashMapCopyOrder(sessions, ([id]) => id);
+    w.int(sessionOrder.length);
+    for (const [sessionId, timeOut] of sessionOrder) {
+      w.long(sessionId);
+      w.int(timeOut);
     }
-    const aclRefs = new Map<readonly ACL[], number>();
-    let nodeCount = 0;
+    const acls = javaHashMapCopyOrder(view.acls, ([index]) => BigInt(index));
+    w.int(acls.length);
+    for (const [index, list] of acls) writeAclEntry(w, index, list);
+    if (w.full()) yield w.take();
+    const digest = new TreeDigest();
     for (const [path, node] of view.entries) {
-      writeNode(w, path, node, aclRefs);
-      nodeCount++;
-      if (w.size >= chunkBytes) {
-        yield w.toBuffer();
-        w = new JuteWriter(chunkBytes + 1024);
-      }
+      writeNode(w, path, node, view.aclIndexOf(node.acl), digest);
+      if (w.full()) yield w.take();
     }
-    w.writeInt(8).writeInt(Tag.end).writeInt(nodeCount);
-    yield w.toBuffer();
+    w.string(endMarker, 'latin1');
+    yield w.take();
+    // A tree at zxid 0 has applied nothing; ZooKeeper then writes the empty digest, which readers skip.
+    onDigest?.({ zxid: view.zxid, version: DIGEST_VERSION, digest: view.zxid === 0n ? 0n : digest.value() });
   } finally {
     view.close();
   }
 }
 
-function writeNode(w: JuteWriter, path: string, node: NodeRecord, aclRefs: Map<readonly ACL[], number>): void {
-  let flags = 0;
-  if (node.mzxid !== node.czxid) flags |= Flag.ownMzxid;
-  if (node.pzxid !== node.czxid) flags |= Flag.ownPzxid;
-  if (node.mtime !== node.ctime) flags |= Flag.ownMtime;
-  if (node.ephemeralOwner !== 0n) flags |= Flag.ephemeralOwner;
-  let aclRef = aclRefs.get(node.acl);
-  let aclBytes: Buffer | undefined;
-  if (aclRef === undefined) {
-    aclRef = aclRefs.size;
-    aclRefs.set(node.acl, aclRef);
-    flags |= Flag.newAcl;
-    aclBytes = new JuteWriter(64).writeVector(node.acl, (x, a) => ACLCodec.write(x, a)).toBuffer();
-  }
-  const pathBytes = Buffer.byteLength(path, 'utf8');
-  const length =
-    4 + // tag
-    4 + // flags
-    4 + pathBytes +
-    4 + // aclRef
-    (aclBytes === undefined ? 0 : aclBytes.length) +
-    4 + (node.data === null ? 0 : node.data.length) +
-    8 + // czxid
-    (flags & Flag.ownMzxid ? 8 : 0) +
-    (flags & Flag.ownPzxid ? 8 : 0) +
-    8 + // ctime
-    (flags & Flag.ownMtime ? 8 : 0) +
-    12 + // version, cversion, aversion
-    (flags & Flag.ephemeralOwner ? 8 : 0);
-  w.writeInt(length).writeInt(Tag.node).writeInt(flags).writeString(path).writeInt(aclRef);
-  if (aclBytes !== undefined) w.writeRaw(aclBytes);
-  w.writeBuffer(node.data).writeLong(node.czxid);
-  if (flags & Flag.ownMzxid) w.writeLong(node.mzxid);
-  if (flags & Flag.ownPzxid) w.writeLong(node.pzxid);
-  w.writeLong(node.ctime);
-  if (flags & Flag.ownMtime) w.writeLong(node.mtime);
-  w.writeInt(node.version).writeInt(node.cversion).writeInt(node.aversion);
-  if (flags & Flag.ephemeralOwner) w.writeLong(node.ephemeralOwner);
-}
-
-/** Reads a snapshot pushed in chunks of any size, so a large file can be streamed from disk. */
-export class SnapshotDecoder {
-  private readonly tree = new DataTree();
-  private readonly sessions = new Map<bigint, number>();
-  private readonly acls: (readonly ACL[])[] = [];
-  private zxid: bigint | undefined;
-  private nodeCount = 0;
-  private ended = false;
-  private current: Buffer = Buffer.alloc(0);
-  private offset = 0;
-  private readonly queued: Buffer[] = [];
-  private queuedBytes = 0;
-
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.queued.push(chunk);
-    this.queuedBytes += chunk.length;
-    for (;;) {
-      const frame = this.nextFrame();
-      if (frame === undefined) return;
-      this.readFrame(frame);
-    }
-  }
-
-  finish(): LoadedSnapshot {
-    if (this.zxid === undefined || !this.ended) throw new JuteError('snapshot is truncated');
-    if (this.current.length - this.offset + this.queuedBytes > 0) throw new JuteError('snapshot has bytes after its end');
-    this.tree.lastProcessedZxid = this.zxid;
-    this.tree.endRestore();
-    return { tree: this.tree, sessions: this.sessions, zxid: this.zxid };
-  }
-
-  /** The next whole frame's payload, joining chunks only when a frame straddles them. */
-  private nextFrame(): Buffer | undefined {
-    if (!this.ensure(4)) return undefined;
-    const length = this.current.readInt32BE(this.offset);
-    if (length < 4) throw new JuteError(`bad snapshot frame length ${length}`);
-    if (!this.ensure(4 + length)) return undefined;
-    const start = this.offset + 4;
-    this.offset = start + length;
-    return this.current.subarray(start, start + length);
-  }
-
-  private ensure(count: number): boolean {
-    const available = this.current.length - this.offset;
-    if (available >= count) return true;
-    if (available + this.queuedBytes < count) return false;
-    let total = available;
-    let taken = 0;
-    while (total < count) total += this.queued[taken++]!.length;
-    const parts = [this.current.subarray(this.offset), ...this.queued.splice(0, taken)];
-    this.queuedBytes -= total - available;
-    this.current = parts.length === 2 && available === 0 ? parts[1]! : Buffer.concat(parts, total);
-    this.offset = 0;
-    return true;
-  }
-
-  private readFrame(frame: Buffer): void {
-    if (this.ended) throw new JuteError('snapshot has frames after its end');
-    const r = new JuteReader(frame);
-    const tag = r.readInt();
-    if (tag !== Tag.header && this.zxid === undefined) throw new JuteError('snapshot does not start with a header');
-    switch (tag) {
-      case Tag.header: {
-        const version = r.readInt();
-        if (version !== formatVersion) throw new JuteError(`unsupported snapshot format version ${version}`);
-        this.zxid = r.readLong();
-        break;
-      }
-      case Tag.session:
-        this.sessions.set(r.readLong(), r.readInt());
-        break;
-      case Tag.node:
-        this.readNode(r);
-        break;
-      case Tag.end: {
-        const count = r.readInt();
-        if (count !== this.nodeCount) throw new JuteError(`snapshot ends after ${this.nodeCount} of ${count} nodes`);
-        this.ended = true;
-        break;
-      }
-      default:
-        throw new JuteError(`unknown snapshot frame tag ${tag}`);
-    }
-    if (r.remaining !== 0) throw new JuteError(`snapshot frame of tag ${tag} has ${r.remaining} stray bytes`);
-  }
-
-  private readNode(r: JuteReader): void {
-    const flags = r.readInt();
-    const path = r.readString();
-    const aclRef = r.readInt();
-    let acl: readonly ACL[] | undefined;
-    if (flags & Flag.newAcl) {
-      if (aclRef !== this.acls.length) throw new JuteError(`snapshot ACL ${aclRef} out of order`);
-      acl = r.readVector((x) => ACLCodec.read(x));
-    } else {
-      acl = this.acls[aclRef];
-      if (acl === undefined) throw new JuteError(`snapshot node ${path} uses unknown ACL ${aclRef}`);
-    }
-    const data = r.readBufferAsLatin1();
-    const czxid = r.readLong();
-    // Equal values share one bigint, which keeps a loaded tree as small as one built by applying txns.
-    const mzxid = flags & Flag.ownMzxid ? r.readLong() : czxid;
-    const pzxid = flags & Flag.ownPzxid ? r.readLong() : czxid;
-    const ctime = r.readLong();
-    const mtime = flags & Flag.ownMtime ? r.readLong() : ctime;
-    const version = r.readInt();
-    const cversion = r.readInt();
-    const aversion = r.readInt();
-    const ephemeralOwner = flags & Flag.ephemeralOwner ? r.readLong() : 0n;
-    const record: RestoredRecord = { data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid };
-    const node = this.tree.restoreNode(path, record);
-    // Later nodes then hand the cache its own interned list and skip re-keying it.
-    if (flags & Flag.newAcl) this.acls.push(node.acl);
-    this.nodeCount++;
+function writeAclEntry(w: ChunkWriter, index: number, list: readonly ACL[]): void {
+  w.long(BigInt(index));
+  w.int(list.length);
+  for (const acl of list) {
+    w.int(acl.perms);
+    w.string(acl.id.scheme, 'utf8');
+    w.string(acl.id.id, 'utf8');
   }
 }
 
-/** Loads a snapshot from one buffer or from its chunks (for example the output of serializeSnapshot). */
+function writeNode(w: ChunkWriter, path: string, node: NodeRecord, aclRef: number, digest: TreeDigest): void {
+  const zkPath = path === '/' ? '' : path;
+  const pathAt = w.at + 4;
+  w.string(zkPath, 'utf8');
+  const pathEnd = w.at;
+  const data = latin1DataOf(node);
+  let dataAt = -1;
+  if (data === null) w.int(-1);
+  else {
+    dataAt = w.at + 4;
+    w.string(data, 'latin1');
+  }
+  const dataEnd = w.at;
+  w.reserve(68);
+  const b = w.buf;
+  let at = w.at;
+  at = b.writeInt32BE(aclRef < 0 ? -1 : Math.floor(aclRef / 2 ** 32), at);
+  at = b.writeUInt32BE(aclRef < 0 ? 0xffffffff : aclRef % 2 ** 32, at);
+  // Most nodes repeat czxid in mzxid and pzxid, and ctime in mtime: copying the bytes spares a bigint encode.
+  const czxidAt = at;
+  at = b.writeBigInt64BE(node.czxid, at);
+  at = node.mzxid === node.czxid ? copyLong(b, czxidAt, at) : b.writeBigInt64BE(node.mzxid, at);
+  const ctimeAt = at;
+  at = b.writeBigInt64BE(node.ctime, at);
+  at = node.mtime === node.ctime ? copyLong(b, ctimeAt, at) : b.writeBigInt64BE(node.mtime, at);
+  at = b.writeInt32BE(node.version, at);
+  at = b.writeInt32BE(node.cversion, at);
+  at = b.writeInt32BE(node.aversion, at);
+  if (node.ephemeralOwner === 0n) {
+    b.fill(0, at, at + 8);
+    at += 8;
+  } else at = b.writeBigInt64BE(BigInt.asIntN(64, node.ephemeralOwner), at);
+  at = node.pzxid === node.czxid ? copyLong(b, czxidAt, at) : b.writeBigInt64BE(node.pzxid, at);
+  w.at = at;
+  if (!TreeDigest.excludes(zkPath)) digest.addWritten(b, pathAt, pathEnd, dataAt < 0 ? dataEnd : dataAt, dataEnd, dataEnd + 8);
+}
+
+function copyLong(b: Buffer, from: number, to: number): number {
+  for (let i = 0; i < 8; i++) b[to + i] = b[from + i]!;
+  return to + 8;
+}
+
+/**
+ * Reads a snapshot body (from one buffer, or the chunks serializeSnapshot produced) into a new tree. Stops after the
+ * "/" end marker: `end` says where, and the caller decides what may follow. Throws SnapshotFormatError with the
+ * offset of the first thing that is wrong.
+ */
 export function deserializeSnapshot(input: Buffer | Iterable<Buffer>): LoadedSnapshot {
-  const decoder = new SnapshotDecoder();
-  if (Buffer.isBuffer(input)) decoder.push(input);
-  else for (const chunk of input) decoder.push(chunk);
-  return decoder.finish();
+  const buf = Buffer.isBuffer(input) ? input : Buffer.concat([...input]);
+  const tree = new DataTree();
+  const { sessions, end: sessionsEnd } = readSessions(buf, 0);
+  const { map, end: aclEnd } = readAclMap(buf, sessionsEnd);
+  const acls = tree.restoreAcls(map);
+  const end = readNodes(buf, aclEnd, tree, acls);
+  tree.endRestore();
+  return { tree, sessions, end };
+}
+
+const zero = 0n;
+
+/** The node loop, kept flat and allocation-light: a million nodes should cost a million small records, not more. */
+function readNodes(buf: Buffer, start: number, tree: DataTree, acls: ReadonlyMap<number, readonly ACL[]>): number {
+  const limit = buf.length;
+  let o = start;
+  const fail = (what: string, at: number): never => {
+    throw new SnapshotFormatError(what, at);
+  };
+  for (;;) {
+    const nodeAt = o;
+    if (o + 4 > limit) fail('snapshot ends before the "/" end marker', o);
+    const pathLength = buf.readInt32BE(o);
+    if (pathLength < 0 || o + 4 + pathLength > limit) fail(`bad path length ${pathLength}`, o);
+    const path = buf.toString('utf8', o + 4, o + 4 + pathLength);
+    o += 4 + pathLength;
+    if (path === endMarker) return o;
+    if (o + 4 > limit) fail(`node ${path} is cut short`, nodeAt);
+    const dataLength = buf.readInt32BE(o);
+    if (dataLength < -1 || o + 4 + Math.max(dataLength, 0) + 68 > limit) fail(`node ${path} has bad data length ${dataLength}`, o);
+    const data = dataLength === -1 ? null : buf.toString('latin1', o + 4, o + 4 + dataLength);
+    o += 4 + Math.max(dataLength, 0);
+    const refHigh = buf.readInt32BE(o);
+    const refLow = buf.readUInt32BE(o + 4);
+    const aclRef = refHigh === -1 && refLow === 0xffffffff ? -1 : refHigh * 2 ** 32 + refLow;
+    const acl = acls.get(aclRef);
+    if (acl === undefined) fail(`node ${path} refers to ACL ${aclRef}, which the snapshot's ACL map does not hold`, o);
+    // Equal values share one bigint, which keeps a loaded tree as small as one built by applying txns.
+    const czxid = buf.readBigInt64BE(o + 8);
+    const mzxid = sameLong(buf, o + 16, o + 8) ? czxid : buf.readBigInt64BE(o + 16);
+    const ctime = buf.readBigInt64BE(o + 24);
+    const mtime = sameLong(buf, o + 32, o + 24) ? ctime : buf.readBigInt64BE(o + 32);
+    const version = buf.readInt32BE(o + 40);
+    const cversion = buf.readInt32BE(o + 44);
+    const aversion = buf.readInt32BE(o + 48);
+    const ephemeralOwner = buf.readInt32BE(o + 52) === 0 && buf.readInt32BE(o + 56) === 0 ? zero : buf.readBigInt64BE(o + 52);
+    const pzxid = sameLong(buf, o + 60, o + 8) ? czxid : sameLong(buf, o + 60, o + 16) ? mzxid : buf.readBigInt64BE(o + 60);
+    o += 68;
+    const restoredPath = pathLength === 0 ? '/' : path;
+    if (restoredPath.charCodeAt(0) !== 0x2f) fail(`node path ${JSON.stringify(path)} does not start with "/"`, nodeAt);
+    try {
+      tree.restoreNode(restoredPath, { data, acl: acl!, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid });
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error), nodeAt);
+    }
+  }
+}
+
+function sameLong(buf: Buffer, a: number, b: number): boolean {
+  return buf.readInt32BE(a) === buf.readInt32BE(b) && buf.readInt32BE(a + 4) === buf.readInt32BE(b + 4);
 }

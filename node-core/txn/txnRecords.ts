@@ -193,7 +193,7 @@ export function readTxnRecord(r: JuteReader, type: number): Txn {
     case OpCode.createSession:
       return { type, timeOut: r.readInt() };
     case OpCode.closeSession:
-      return { type, paths2Delete: r.remaining === 0 ? null : r.readStringVector() };
+      return { type, paths2Delete: readPaths2Delete(r) };
     case OpCode.error:
       return { type, err: r.readInt() };
     case OpCode.multi:
@@ -202,6 +202,22 @@ export function readTxnRecord(r: JuteReader, type: number): Txn {
       throw new JuteError(`unsupported txn type ${type}`);
   }
 }
+
+/**
+ * A closeSession body is optional (absent before 3.6 or with closeSessionTxn disabled), and ZooKeeper may follow it
+ * with a 12-byte TxnDigest {int version 2, long digest}. Twelve bytes are a path list only as {count 1, one 4-byte
+ * path}; any other count there is the digest's version, and the digest alone follows the header (it is skipped).
+ */
+function readPaths2Delete(r: JuteReader): string[] | null {
+  if (r.remaining === 0) return null;
+  if (r.remaining !== txnDigestBytes) return r.readStringVector();
+  const count = r.readInt();
+  if (count === 1) return [r.readString()];
+  r.readLong();
+  return null;
+}
+
+const txnDigestBytes = 12;
 
 const subTxnTypes: ReadonlySet<number> = new Set([
   OpCode.create,
@@ -242,6 +258,6 @@ export function decodeTxnEntry(bytes: Buffer): TxnEntry {
   const r = new JuteReader(bytes);
   const header = readTxnHeader(r);
   const txn = readTxnRecord(r, header.type);
-  if (r.remaining >= 12) return { header, txn, digest: { version: r.readInt(), treeDigest: r.readLong() } };
+  if (r.remaining >= txnDigestBytes) return { header, txn, digest: { version: r.readInt(), treeDigest: r.readLong() } };
   return { header, txn };
 }

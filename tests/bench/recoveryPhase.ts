@@ -1,8 +1,11 @@
 // Measures memory and recovery on fresh standalone servers: idle RSS and time to first read on an empty data dir,
 // RSS after creating N znodes of 100 B, then a clean stop (SIGTERM) and the time from process start until a getData
-// is answered again with those N znodes to recover.
+// is answered again with those N znodes to recover. Also the migration case: a data dir that Apache ZooKeeper wrote
+// (100,000 znodes), started by Paddock and, beside it, by ZooKeeper itself.
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createBenchServer, serverKinds, serverLabels, type BenchServer, type ServerKind } from './benchServer.js';
-import { memoryFigures, recoveryFigure, type FigureStore } from './figures.js';
+import { memoryFigures, recoveryFigure, type FigureDef, type FigureStore } from './figures.js';
 import { runLoad } from './loadRun.js';
 import type { BenchOptions } from './options.js';
 import { processRssBytes } from './procStats.js';
@@ -124,6 +127,53 @@ async function recoveryOnly(
   }
 }
 
+const ZK_WRITTEN_ZNODES = 100_000;
+const zkWrittenFigure: FigureDef = {
+  id: `recovery.zkWritten.${ZK_WRITTEN_ZNODES}`,
+  label: `start to first read, ${ZK_WRITTEN_ZNODES.toLocaleString('en-US')} znodes written by ZooKeeper`,
+  unit: 'ms',
+  better: 'lower',
+  table: 'main',
+};
+
+/** A bench server's (standalone) version-2 directory, where its snapshots and logs live. */
+function versionDirOf(server: BenchServer): string {
+  return join(server.dir, 'server1', 'data', 'version-2');
+}
+
+/**
+ * Apache ZooKeeper writes ZK_WRITTEN_ZNODES znodes and stops; then, `reps` times each, Paddock and ZooKeeper start on
+ * a fresh copy of exactly those files (so every start reads ZooKeeper's own snapshot and log).
+ */
+async function zkWrittenRecovery(options: BenchOptions, store: FigureStore, progress: Progress, profileDir: string | undefined): Promise<void> {
+  store.define([zkWrittenFigure]);
+  const servers: BenchServer[] = [];
+  try {
+    const apache = await newServer('apache', options, profileDir, 'zk-written');
+    servers.push(apache);
+    const paddock = await newServer('paddock', options, profileDir, 'zk-written');
+    servers.push(paddock);
+    await apache.start();
+    const rate = await fill(apache, ZK_WRITTEN_ZNODES, options);
+    await apache.stop();
+    const written = join(apache.dir, 'zk-written-version-2');
+    cpSync(versionDirOf(apache), written, { recursive: true });
+    progress(`ZooKeeper-written data dir: ${ZK_WRITTEN_ZNODES} znodes at ${Math.round(rate)}/s`);
+    for (let rep = 0; rep < options.reps; rep++) {
+      for (const server of alternate([paddock, apache], rep)) {
+        rmSync(versionDirOf(server), { recursive: true, force: true });
+        cpSync(written, versionDirOf(server), { recursive: true });
+        const ms = await server.start(LOAD_PARENT);
+        await server.stop();
+        store.add(1, zkWrittenFigure.id, server.kind, ms);
+        progress(`ZooKeeper-written ${ZK_WRITTEN_ZNODES} on ${serverLabels[server.kind]} run ${rep + 1}/${options.reps}: ${ms.toFixed(0)} ms`);
+      }
+    }
+  } finally {
+    for (const server of servers) await server.destroy();
+  }
+}
+
 export async function measureMemoryAndRecovery(
   options: BenchOptions,
   store: FigureStore,
@@ -140,4 +190,5 @@ export async function measureMemoryAndRecovery(
     }
   }
   for (const znodes of larger) await recoveryOnly(znodes, options, store, progress, profileDir);
+  await zkWrittenRecovery(options, store, progress, profileDir);
 }

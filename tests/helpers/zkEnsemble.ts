@@ -59,6 +59,11 @@ export interface ZkTarget {
   /** Starts a killed member again on the same config and data, and waits until it serves. */
   restart(id: number): Promise<void>;
   /**
+   * Starts a killed member with another server (Apache ZooKeeper or Paddock) on the same zoo.cfg and data dir, as a
+   * migration would, and waits until it serves; later restarts use that server too.
+   */
+  restartWith(id: number, launcher: ServerLauncher): Promise<void>;
+  /**
    * Sends `signal` to one member's process (as systemd or kill(1) would) and waits up to `timeoutMs` for it to
    * exit; a member still running then is SIGKILLed and reported as timed out.
    */
@@ -218,8 +223,9 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     return m;
   };
 
+  const launcherOf = new Map<number, ServerLauncher>();
   const launch = (m: ZkMember): void => {
-    const cmd = launcher.command(m, dir, options);
+    const cmd = (launcherOf.get(m.id) ?? launcher).command(m, dir, options);
     const logFd = openSync(m.logPath, 'a');
     let child: ChildProcess;
     try {
@@ -383,6 +389,16 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     async restart(id: number) {
       const m = memberById(id);
       if (running.has(id)) throw new Error(`server ${id} is still running; kill it first`);
+      launch(m);
+      await sleep(50);
+      await waitServing([m]);
+    },
+    async restartWith(id: number, other: ServerLauncher) {
+      const m = memberById(id);
+      if (running.has(id)) throw new Error(`server ${id} is still running; kill it first`);
+      other.preflight();
+      other.prepare?.(dir, options);
+      launcherOf.set(id, other);
       launch(m);
       await sleep(50);
       await waitServing([m]);

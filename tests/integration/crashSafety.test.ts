@@ -1,8 +1,10 @@
-// Crash safety of the standalone server: every write acknowledged before a kill -9 is there after restart, and a
-// torn or corrupt log tail is cut at the last valid record (with a log line saying so).
+// Crash safety of the standalone server: every write acknowledged before a kill -9 is there after restart, a torn
+// log tail is cut at the last valid record (with a log line saying so), and a corrupt record with valid records
+// after it makes the server refuse to start rather than drop committed history.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, statSync, truncateSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dirFingerprint } from '../helpers/dirFingerprint.js';
 import { startPaddock } from '../helpers/paddockServer.js';
 import type { ZkTarget } from '../helpers/zkTarget.js';
 import { ZkConnection } from '../../node-core/client/zkConnection.js';
@@ -120,7 +122,7 @@ describe('crash safety', () => {
     reader.destroy();
   });
 
-  it('stops recovery at a corrupted record in the middle of the log tail', async () => {
+  it('refuses to start on a corrupted record in the middle of the log, changing nothing', async () => {
     target = await startPaddock();
     const member = target.members[0]!;
     const connection = await connect(target.hostPort);
@@ -136,12 +138,12 @@ describe('crash safety', () => {
     expect(marker).toBeGreaterThan(0);
     bytes[marker + 1] ^= 0xff;
     writeFileSync(newest, bytes);
+    const before = dirFingerprint(member.dataDir);
 
-    await target.restart(1);
-    expect(target.logTail(1, 400)).toMatch(/Truncated torn\/corrupt log tail/);
-    const reader = await connect(target.hostPort);
-    for (let i = 0; i < 7; i++) expect(await readData(reader, `/flip-${i}`)).toBe(`v${i}`);
-    for (let i = 7; i < 10; i++) expect(await readData(reader, `/flip-${i}`)).toBeUndefined();
-    reader.destroy();
+    await expect(target.restart(1)).rejects.toThrow(/exited \(code 4\) before it served/);
+    const tail = target.logTail(1, 20);
+    expect(tail).toMatch(/cannot use the data dir: \S+log\.[0-9a-f]+ at offset \d+: checksum mismatch, with valid entries after it; refusing to start/);
+    expect(tail).not.toMatch(/^\s+at /m);
+    expect(dirFingerprint(member.dataDir)).toEqual(before);
   });
 });

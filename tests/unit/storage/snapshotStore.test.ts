@@ -57,8 +57,8 @@ describe('SnapshotStore', () => {
     const loaded = await store.loadNewestValid();
     expect(loaded?.zxid).toBe(0x20n);
     expect(loaded?.body).toEqual(Buffer.concat(pieces));
-    expect(await store.verify(0x10n)).toEqual({ ok: true, bodyBytes: 25_000 });
-    expect(await store.verify(0x18n)).toEqual({ ok: true, bodyBytes: 0 });
+    expect(await store.verify(0x10n)).toMatchObject({ ok: true, bodyBytes: 25_000 });
+    expect(await store.verify(0x18n)).toMatchObject({ ok: true, bodyBytes: 0 });
     expect(await fs.readdir(dir)).not.toContain('snapshot.20.tmp');
   });
 
@@ -71,7 +71,7 @@ describe('SnapshotStore', () => {
     await fs.writeFile(file, bytes);
 
     const loaded = await store.loadNewestValid();
-    expect(loaded).toEqual({ zxid: 0x100n, body: Buffer.from('older state') });
+    expect(loaded).toMatchObject({ zxid: 0x100n, body: Buffer.from('older state') });
     const warnings = logger.lines.filter((l) => l.includes(' WARN '));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('snapshot.200');
@@ -89,7 +89,7 @@ describe('SnapshotStore', () => {
     bytes.write('ZKLG', 0, 'latin1');
     await fs.writeFile(foreign, bytes);
 
-    expect(await store.loadNewestValid()).toEqual({ zxid: 0x1n, body: Buffer.from('good') });
+    expect(await store.loadNewestValid()).toMatchObject({ zxid: 0x1n, body: Buffer.from('good') });
     const warnings = logger.lines.filter((l) => l.includes(' WARN '));
     expect(warnings.map((w) => /snapshot\.\d/.exec(w)?.[0])).toEqual(['snapshot.4', 'snapshot.3', 'snapshot.2']);
     expect(warnings[0]).toContain('bad magic');
@@ -105,16 +105,32 @@ describe('SnapshotStore', () => {
     bytes[bytes.length - 14]! ^= 1; // last body byte
     await fs.writeFile(file, bytes);
     expect(await store.loadNewestValid()).toBeNull();
-    expect(await verifySnapshotFile(file)).toEqual({ ok: false, reason: 'checksum mismatch' });
+    expect(await verifySnapshotFile(file)).toMatchObject({ ok: false, offset: bytes.length - 13 });
+    expect(((await verifySnapshotFile(file)) as { reason: string }).reason).toMatch(/^checksum mismatch/);
   });
 
-  it('removes temporaries a crash left behind, and nothing else', async () => {
+  it('removes temporaries a crash left behind when asked, and nothing else; opening changes nothing', async () => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'snapshot.7.tmp'), 'half written');
     await fs.writeFile(path.join(dir, 'log.1'), 'not mine');
     const { store } = await openStore();
+    expect((await fs.readdir(dir)).sort()).toEqual(['log.1', 'snapshot.7.tmp']);
+    await store.removeUnfinished();
     expect((await fs.readdir(dir)).sort()).toEqual(['log.1']);
     expect(await store.list()).toEqual([]);
+  });
+
+  it('seals each trailer section on its own, every seal covering all bytes before it', async () => {
+    const { store } = await openStore();
+    const body = Buffer.from('tree');
+    const section = Buffer.from('digest-section-bytes');
+    const bytes = await fs.readFile(await store.writeSnapshot(0x3n, body, () => [section]));
+    const firstSeal = 16 + body.length;
+    expect(bytes.readBigUInt64BE(firstSeal)).toBe(BigInt(adler32(bytes.subarray(0, firstSeal))));
+    const secondSeal = firstSeal + 13 + section.length;
+    expect(bytes.subarray(firstSeal + 13, secondSeal)).toEqual(section);
+    expect(bytes.readBigUInt64BE(secondSeal)).toBe(BigInt(adler32(bytes.subarray(0, secondSeal))));
+    expect(bytes.length).toBe(secondSeal + 13);
   });
 
   it('leaves neither a temporary nor a final file when the body stream fails', async () => {

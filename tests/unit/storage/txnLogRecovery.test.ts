@@ -2,6 +2,8 @@ import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../node-core/log/logger.js';
+import { createHash } from 'node:crypto';
+import { DataDirError } from '../../../node-core/storage/dataDirError.js';
 import { TxnLog } from '../../../node-core/storage/txnLog.js';
 import { collect, logEntry, logHeader, makeTempDir, removeDir, txnPayload, z } from './fixtures.js';
 
@@ -38,6 +40,32 @@ async function reopen(): Promise<{ log: TxnLog; warnings: string[]; zxids: bigin
   const log = await TxnLog.open(dir, { logger });
   const zxids = (await collect(log.read(0n))).map((e) => e.zxid);
   return { log, warnings: logger.lines.filter((l) => l.includes(' WARN ')), zxids };
+}
+
+/** Name and SHA-256 of every file, to show that a refused open changed nothing. */
+async function fingerprint(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await fs.readdir(dir)).sort()) {
+    out[name] = createHash('sha256').update(await fs.readFile(path.join(dir, name))).digest('hex');
+  }
+  return out;
+}
+
+/** Opening must fail with one DataDirError naming file and offset, leaving every byte as it was. */
+async function expectRefused(file: string, offset: number, problem: RegExp): Promise<void> {
+  const before = await fingerprint();
+  const error = await TxnLog.open(dir, { logger: createMemoryLogger('recovery') }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DataDirError);
+  const refusal = error as DataDirError;
+  expect(refusal.file).toBe(path.join(dir, file));
+  expect(refusal.offset).toBe(offset);
+  expect(refusal.problem).toMatch(problem);
+  expect(refusal.message).toMatch(/; refusing to start$/);
+  expect(refusal.message).not.toContain('\n');
+  expect(await fingerprint()).toEqual(before);
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => z(from + i));
@@ -99,19 +127,13 @@ describe('TxnLog recovery on open', () => {
     await log.close();
   });
 
-  it('drops a bit-flipped middle entry of the last file and everything after it', async () => {
+  it('refuses a bit-flipped entry with valid entries after it, changing nothing', async () => {
     await writeLogFile(1, 5);
     const { file, offsets } = await writeLogFile(6, 10);
     const bytes = await fs.readFile(file);
     bytes[offsets[2]! + 12 + 35]! ^= 0x01; // inside entry 8's payload body
     await fs.writeFile(file, bytes);
-
-    const { log, warnings, zxids } = await reopen();
-    expect(zxids).toEqual(range(1, 7));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`log.100000006 at offset ${offsets[2]} after zxid 0x100000007`);
-    expect(warnings[0]).toContain('checksum mismatch');
-    await log.close();
+    await expectRefused('log.100000006', offsets[2]!, /checksum mismatch, with valid entries after it/);
   });
 
   it('drops an entry whose end-of-record marker is missing', async () => {
@@ -126,26 +148,14 @@ describe('TxnLog recovery on open', () => {
     await log.close();
   });
 
-  it('removes later log files after a damaged point in an earlier file', async () => {
+  it('refuses damage in an older file, keeping the later files and every byte', async () => {
     await writeLogFile(1, 5);
     const middle = await writeLogFile(6, 10);
     await writeLogFile(11, 15);
     const bytes = await fs.readFile(middle.file);
     bytes[middle.offsets[1]! + 3] ^= 0xff; // entry 7's stored checksum
     await fs.writeFile(middle.file, bytes);
-
-    const { log, warnings, zxids } = await reopen();
-    expect(zxids).toEqual(range(1, 6));
-    expect(log.files()).toEqual(['log.100000001', 'log.100000006']);
-    expect((await fs.readdir(dir)).sort()).toEqual(['log.100000001', 'log.100000006']);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('removed later log files log.10000000b');
-    // New appends continue after the cut and go where recovery expects them.
-    await log.append(txnPayload(z(7)));
-    await log.close();
-    const again = await reopen();
-    expect(again.zxids).toEqual(range(1, 7));
-    await again.log.close();
+    await expectRefused('log.100000006', middle.offsets[1]!, /checksum mismatch in an older log file/);
   });
 
   it('removes a file whose first entry is damaged', async () => {
@@ -159,28 +169,23 @@ describe('TxnLog recovery on open', () => {
     await log.close();
   });
 
-  it('cuts at a zxid that does not increase', async () => {
+  it('refuses a zxid that does not increase', async () => {
     const parts = [logHeader(), logEntry(txnPayload(z(1))), logEntry(txnPayload(z(2)))];
     const goodSize = parts.reduce((n, p) => n + p.length, 0);
     parts.push(logEntry(txnPayload(z(2))), logEntry(txnPayload(z(3))));
     await fs.writeFile(path.join(dir, 'log.100000001'), Buffer.concat(parts));
-    const { log, warnings, zxids } = await reopen();
-    expect(zxids).toEqual(range(1, 2));
-    expect(warnings[0]).toContain(`at offset ${goodSize} after zxid 0x100000002`);
-    expect(warnings[0]).toContain('not greater');
-    await log.close();
+    await expectRefused('log.100000001', goodSize, /not greater/);
   });
 
-  it('rejects a bad file header as damage', async () => {
+  it('refuses a file of an unknown format or version', async () => {
     await writeLogFile(1, 2);
     const bad = Buffer.concat([Buffer.from('ZKSN'), logHeader().subarray(4), logEntry(txnPayload(z(3)))]);
     await fs.writeFile(path.join(dir, 'log.100000003'), bad);
-    const { log, warnings, zxids } = await reopen();
-    expect(zxids).toEqual(range(1, 2));
-    expect(warnings[0]).toContain('log.100000003 at offset 0');
-    expect(warnings[0]).toContain('bad magic');
-    expect(await fs.readdir(dir)).toEqual(['log.100000001']);
-    await log.close();
+    await expectRefused('log.100000003', 0, /bad magic/);
+    const future = Buffer.concat([logHeader(), logEntry(txnPayload(z(3)))]);
+    future.writeInt32BE(3, 4);
+    await fs.writeFile(path.join(dir, 'log.100000003'), future);
+    await expectRefused('log.100000003', 4, /unsupported log version 3/);
   });
 
   it('accepts empty and header-only files without warning, removing them', async () => {
@@ -202,8 +207,21 @@ describe('TxnLog recovery on open', () => {
     const { log, warnings, zxids } = await reopen();
     expect(warnings).toEqual([]);
     expect(zxids).toEqual(range(1, 6));
-    expect((await fs.stat(first.file)).size).toBe(first.size);
+    // left as ZooKeeper left it: the padding is unused space, not something to repair
+    expect((await fs.stat(first.file)).size).toBe(first.size + 4096);
     await log.close();
+  });
+
+  it('appends into the zero padding of a preallocated newest file and reads it all back', async () => {
+    const only = await writeLogFile(1, 3);
+    await fs.appendFile(only.file, Buffer.alloc(64 * 1024));
+    const first = await reopen();
+    await first.log.append(txnPayload(z(4)));
+    await first.log.close();
+    const second = await reopen();
+    expect(second.zxids).toEqual(range(1, 4));
+    expect(second.warnings).toEqual([]);
+    await second.log.close();
   });
 
   it('ignores files that are not log files', async () => {
@@ -234,11 +252,8 @@ describe('TxnLog open after a snapshot', () => {
     await log.append(txnPayload(z(21)));
     await log.close();
 
-    // Without a snapshot to start from, the same damage is found and cut as before.
-    const unprotected = await reopen();
-    expect(unprotected.zxids).toEqual(range(1, 4));
-    expect(unprotected.warnings[0]).toContain('removed later log files log.10000000b');
-    await unprotected.log.close();
+    // Without a snapshot to start from, the same damage is found, and the log refused rather than cut.
+    await expectRefused('log.100000001', old.offsets[4]!, /checksum mismatch in an older log file/);
   });
 
   it('scans the file that holds the snapshot zxid and everything after it', async () => {

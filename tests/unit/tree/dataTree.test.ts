@@ -30,17 +30,20 @@ describe('DataTree', () => {
     for (let i = 0; i < 100; i++) {
       expect(tree.createNode(`/n${i}`, null, [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }], 0n, -1, BigInt(i + 1), 0n)).toBe(0);
     }
-    expect(tree.aclCacheSize).toBe(before);
+    // the built-in nodes hold OPEN_ACL_UNSAFE outside the cache (ref -1), so the first user node adds one entry
+    expect(tree.aclCacheSize).toBe(before + 1);
     expect(tree.getNode('/n0')!.acl).toBe(tree.getNode('/n99')!.acl);
+    expect(tree.getNode('/n0')!.acl).not.toBe(tree.getNode('/')!.acl);
+    expect(tree.getNode('/n0')!.acl).toEqual(tree.getNode('/')!.acl);
     expect(Object.isFrozen(tree.getNode('/n0')!.acl)).toBe(true);
     const digest = [{ perms: 31, id: { scheme: 'digest', id: 'u:x' } }];
     tree.createNode('/d', null, digest, 0n, -1, 200n, 0n);
     tree.setACL('/n1', digest, 1);
-    expect(tree.aclCacheSize).toBe(before + 1);
+    expect(tree.aclCacheSize).toBe(before + 2);
     expect(tree.getNode('/n1')!.acl).toBe(tree.getNode('/d')!.acl);
     tree.deleteNode('/d', 201n);
     tree.setACL('/n1', world, 2);
-    expect(tree.aclCacheSize).toBe(before);
+    expect(tree.aclCacheSize).toBe(before + 1);
   });
 
   it('keeps null data apart from empty data and counts data size', () => {

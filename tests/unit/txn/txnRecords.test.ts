@@ -105,4 +105,16 @@ describe('txn records', () => {
     bogus.writeInt32BE(99, 28);
     expect(() => decodeTxnEntry(bogus)).toThrow(/unsupported txn type 99/);
   });
+
+  it('reads a closeSession logged without its body but with a TxnDigest (closeSessionTxn disabled)', () => {
+    const header: TxnHeader = { clientId: 0x77n, cxid: 0, zxid: 9n, time: 3n, type: OpCode.closeSession };
+    const bare = encodeTxnEntry(header, { type: OpCode.closeSession, paths2Delete: null });
+    const digest = Buffer.from('00000002' + '000000021ceb0830', 'hex'); // {int version 2, long treeDigest}
+    expect(decodeTxnEntry(Buffer.concat([bare, digest])).txn).toEqual({ type: OpCode.closeSession, paths2Delete: null });
+    // twelve bytes that are a one-path list ({count 1, "/abc"}) stay a path list
+    const onePath = encodeTxnEntry(header, { type: OpCode.closeSession, paths2Delete: ['/abc'] });
+    expect(onePath.length - bare.length).toBe(digestBytes);
+    expect(decodeTxnEntry(onePath).txn).toEqual({ type: OpCode.closeSession, paths2Delete: ['/abc'] });
+    expect(decodeTxnEntry(Buffer.concat([onePath, digest]))).toMatchObject({ txn: { paths2Delete: ['/abc'] }, digest: { version: 2 } });
+  });
 });
