@@ -63,6 +63,18 @@ export interface ApiPeer {
   close(): void;
 }
 
+const pathFields = new Set(['params.path', 'params.from', 'params.to']);
+
+/** A bad path is the user's typing, not a broken request: say which path and why, without the method's name. */
+function invalidParamsError(method: ApiMethod, rawParams: unknown, field: string, problem: string): ApiError {
+  const value = pathFields.has(field) ? (rawParams as Record<string, unknown> | undefined)?.[field.slice('params.'.length)] : undefined;
+  const message =
+    typeof value === 'string'
+      ? `"${value.slice(0, 200)}" is not a valid znode path: ${problem}.`
+      : `Invalid request to ${method}: ${field} ${problem}.`;
+  return { code: ApiErrorCode.invalidParams, name: 'invalidParams', message, field };
+}
+
 export class ApiService {
   readonly profiles: ProfileStore;
   readonly clusters: ClusterBackendRegistry;
@@ -147,16 +159,7 @@ export class ApiService {
 
   private async dispatch<M extends ApiMethod>(method: M, rawParams: unknown, peer: PeerContext): Promise<{ result: ApiResult<M> } | { error: ApiError }> {
     const checked = validateParams(method, rawParams);
-    if (!checked.ok) {
-      return {
-        error: {
-          code: ApiErrorCode.invalidParams,
-          name: 'invalidParams',
-          message: `Invalid request to ${method}: ${checked.at} ${checked.problem}.`,
-          field: checked.at,
-        },
-      };
-    }
+    if (!checked.ok) return { error: invalidParamsError(method, rawParams, checked.at, checked.problem) };
     try {
       if (writeMethods.has(method)) this.refuseIfReadOnly((checked.value as { connectionId: string }).connectionId, method);
       const handler = this.handlers[method] as (params: ApiParams<M>, peer: PeerContext) => Promise<ApiResult<M>>;

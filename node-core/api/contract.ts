@@ -18,6 +18,7 @@ import {
   type Schema,
   type ValidationResult,
 } from './schema.js';
+import { znodePathProblem } from './znodePath.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -101,6 +102,7 @@ export const ApiErrorCode = {
   consoleFailed: 1012,
   unsupported: 1013,
   invalidSnapshot: 1014,
+  dataTooLarge: 1015,
 } as const;
 
 export type ApiErrorCodeName = keyof typeof ApiErrorCode;
@@ -568,14 +570,7 @@ export interface AuthReply {
 // ---------------------------------------------------------------------------------------------------------------
 
 const maxPath = 4096;
-const znodePath = refine(string({ min: 1, max: maxPath }), (p) => {
-  if (p[0] !== '/') return 'a znode path must start with "/"';
-  if (p.length > 1 && p.endsWith('/')) return 'a znode path must not end with "/"';
-  if (p.includes('//')) return 'a znode path must not contain an empty name ("//")';
-  if (/\/\.\.?(\/|$)/.test(p)) return 'a znode path must not contain "." or ".." names';
-  if (p.includes('\u0000')) return 'a znode path must not contain the null character';
-  return undefined;
-});
+const znodePath = refine(string({ min: 1, max: maxPath }), znodePathProblem);
 const base64 = string({ max: 64 * 1024 * 1024, pattern: /^[A-Za-z0-9+/]*={0,2}$/, patternText: 'must be base64' });
 const id = string({ min: 1, max: 200 });
 const version = integer({ min: -1, max: 2 ** 31 - 1 });

@@ -98,7 +98,7 @@ async function startLocalCluster(server: ApiServerHandle, options: UiOptions, ou
   const peer = service.connectPeer(() => undefined);
   const opened = await peer.call('connection.open', { profileId: profile.id });
   if ('error' in opened) out(`could not open a connection to the local cluster: ${opened.error.message}`);
-  else out(`opened profile "${localProfileName}" (session ${opened.result.sessionId})`);
+  else out(`opened profile "${localProfileName}" (session ${opened.result.sessionId}); the GUI shows it in front`);
 }
 
 export async function runUiCommand(args: string[]): Promise<number> {
@@ -142,17 +142,24 @@ export async function runUiCommand(args: string[]): Promise<number> {
     return 1;
   }
   out(`Paddock UI: ${server.webUrl}`);
+  out('');
+  out(`  Open ${server.webUrl} in a browser to use Paddock (the token in it is this run's password).`);
+  out(options.cluster ? '  Ctrl-C stops the app and its cluster (its data is kept for the next run).' : '  Ctrl-C stops the app.');
+  out('');
 
   let stopping: Promise<void> | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
   const stop = (signal: string) => {
     if (stopping !== undefined) return;
-    out(`${signal}: stopping`);
+    out(`${signal}: stopping${options.cluster ? ' the local cluster and' : ''} the GUI…`);
     stopping = server
       .close()
       .catch((error: unknown) => logger.warn(`shutdown: ${(error as Error).message}`))
-      .finally(() => finish(0));
+      .finally(() => {
+        out('stopped.');
+        finish(0);
+      });
   };
   const onSigint = () => stop('SIGINT');
   const onSigterm = () => stop('SIGTERM');
