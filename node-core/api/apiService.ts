@@ -23,8 +23,10 @@ import {
 } from './contract.js';
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
+import { deleteSubtreeStep } from './batchedDelete.js';
 import {
   copySubtree,
+  defaultSubtreeMax,
   deleteNode,
   exportSubtree,
   importSubtree,
@@ -209,7 +211,8 @@ export class ApiService {
       'znode.set': async (p) => setNode(client(p.connectionId), p.path, p.data, p.expectedVersion),
       'znode.create': async (p) => createNode(client(p.connectionId), p),
       'znode.deletePreview': async (p) => previewDelete(client(p.connectionId), p.path, p.max),
-      'znode.delete': async (p) => deleteNode(client(p.connectionId), p.path, p),
+      'znode.delete': async (p) =>
+        p.step === true ? deleteSubtreeStep(client(p.connectionId), p.path, p.max ?? defaultSubtreeMax) : deleteNode(client(p.connectionId), p.path, p),
       'znode.copy': async (p) => copySubtree(client(p.connectionId), p.from, p.to, p.max),
       'znode.move': async (p) => moveSubtree(client(p.connectionId), p.from, p.to, p.max),
       'znode.getAcl': async (p) => getAcl(client(p.connectionId), p.path),

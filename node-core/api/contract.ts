@@ -446,10 +446,13 @@ export interface ApiMethods {
     result: { path: string; stat: ApiStat };
   };
   'znode.deletePreview': { params: ConnectionParams & { path: string; max?: number }; result: DeletePreview };
-  /** Non-recursive deletes honour expectedVersion; recursive ones refuse subtrees larger than max (default 10000). */
+  /**
+   * Non-recursive deletes honour expectedVersion; recursive ones refuse subtrees larger than max (default 10000),
+   * unless `step`: then about max nodes go per call, children first, and `done` says when the subtree is gone.
+   */
   'znode.delete': {
-    params: ConnectionParams & { path: string; recursive?: boolean; expectedVersion?: number; max?: number };
-    result: { deleted: number };
+    params: ConnectionParams & { path: string; recursive?: boolean; expectedVersion?: number; max?: number; step?: boolean };
+    result: { deleted: number; done?: boolean };
   };
   'znode.copy': { params: ConnectionParams & { from: string; to: string; max?: number }; result: { copied: number; atomic: boolean } };
   'znode.move': { params: ConnectionParams & { from: string; to: string; max?: number }; result: { moved: number; atomic: boolean } };
@@ -654,6 +657,7 @@ export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
     recursive: optional(boolean()),
     expectedVersion: optional(version),
     max: optional(limit(1_000_000)),
+    step: optional(boolean()),
   }),
   'znode.copy': object({ ...connection, from: znodePath, to: znodePath, max: optional(limit(1_000_000)) }),
   'znode.move': object({ ...connection, from: znodePath, to: znodePath, max: optional(limit(1_000_000)) }),

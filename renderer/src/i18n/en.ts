@@ -137,7 +137,12 @@ export const en = {
   'delete.title': 'Delete {path}',
   'delete.preview': 'This removes {count} node(s) ({ephemeral} ephemeral, {bytes} of data):',
   'delete.more': '… and {count} more',
-  'delete.tooMany': 'The subtree has more than {max} nodes; delete smaller parts first.',
+  'delete.inSteps': 'More than {max} nodes: they are deleted in steps of about {max}, children first. You can stop between steps.',
+  'delete.progress': '{count} of {total} deleted',
+  'delete.stop': 'Stop',
+  'delete.stopping': 'Stopping after this step…',
+  'delete.stopped': 'Stopped: {count} node(s) deleted; {path} and the rest of its subtree are still there.',
+  'delete.failedAfter': 'Stopped after deleting {count} node(s): {reason}',
   'delete.confirm': 'Delete {count} node(s)',
   'delete.done': 'Deleted {count} node(s)',
 

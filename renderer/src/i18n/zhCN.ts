@@ -138,7 +138,12 @@ export const zhCN: Record<keyof typeof en, string> = {
   'delete.title': '删除 {path}',
   'delete.preview': '将删除 {count} 个节点（{ephemeral} 个临时节点，数据 {bytes}）：',
   'delete.more': '…… 以及另外 {count} 个',
-  'delete.tooMany': '子树超过 {max} 个节点；请先删除较小的部分。',
+  'delete.inSteps': '超过 {max} 个节点：将分批删除（每批约 {max} 个，先删子节点），可在批次之间停止。',
+  'delete.progress': '已删除 {count} / {total}',
+  'delete.stop': '停止',
+  'delete.stopping': '本批完成后停止……',
+  'delete.stopped': '已停止：删除了 {count} 个节点；{path} 及其子树的其余部分仍然存在。',
+  'delete.failedAfter': '删除 {count} 个节点后停止：{reason}',
   'delete.confirm': '删除 {count} 个节点',
   'delete.done': '已删除 {count} 个节点',
 
