@@ -82,9 +82,12 @@ describe('the first screen of `paddock ui`', () => {
     const strip = ws.getByTestId('cluster-strip');
     await strip.getByTestId('strip-leader').filter({ hasText: '领导者：成员' }).waitFor();
     await strip.locator('[data-testid="strip-member"][data-serving="leading"]').filter({ hasText: '领导者' }).waitFor();
+    // Dates follow the locale: year first in Chinese.
+    expect(await ws.getByTestId('stat-ctime').innerText()).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} /);
     await screenshot(page, 'first-screen-zh');
     await page.getByTestId('language').click();
     await page.getByText('English').click();
+    expect(await ws.getByTestId('stat-ctime').innerText()).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}, /);
   });
 
   it('links to the cluster dashboard, whose latencies are rounded', async () => {
