@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ZkClient } from '../../node-core/client/index.js';
 import { startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { createProfile, goTo, openApp, openProfile, screenshot, until } from './helpers/ui.js';
+import { goTo, openWorkspace, screenshot, until } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
 import { tapApi, type ApiTap } from './helpers/apiTap.js';
 
@@ -48,9 +48,7 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
       );
       page = await browser.newPage();
       tap = await tapApi(page);
-      await openApp(page, web.url);
-      await createProfile(page, { name: kind, connectString: target.connectString });
-      ws = await openProfile(page, kind);
+      ws = await openWorkspace(page, web.url, kind, target.connectString);
     }, 180_000);
 
     afterEach(async (context) => {
@@ -58,10 +56,7 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
     });
 
     afterAll(async () => {
-      const peer = web.server.service.connectPeer(() => undefined);
-      const listed = await peer.call('connection.list', {});
-      if ('result' in listed) for (const c of listed.result.connections) await peer.call('connection.close', { connectionId: c.connectionId });
-      peer.close();
+      await web.closeConnections();
       await page?.close();
       await zk?.close().catch(() => undefined);
       await target?.stop();

@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ZkClient } from '../../node-core/client/index.js';
 import { startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { createProfile, editor, expectEditorText, goTo, openApp, openProfile, screenshot, treeRow, until } from './helpers/ui.js';
+import { editor, expectEditorText, goTo, openWorkspace, screenshot, treeRow, until } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
 
 let web: WebMode;
@@ -48,9 +48,7 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
       await zk.create('/plain', 'plain text');
       await zk.create('/leaf', 'no children yet');
       page = await browser.newPage();
-      await openApp(page, web.url);
-      await createProfile(page, { name: kind, connectString: target.connectString });
-      ws = await openProfile(page, kind);
+      ws = await openWorkspace(page, web.url, kind, target.connectString);
     }, 120_000);
 
     afterEach(async (context) => {
@@ -58,11 +56,7 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
     });
 
     afterAll(async () => {
-      // The next target's page would otherwise open on this connection, as the first screen does with any open one.
-      const peer = web.server.service.connectPeer(() => undefined);
-      const listed = await peer.call('connection.list', {});
-      if ('result' in listed) for (const c of listed.result.connections) await peer.call('connection.close', { connectionId: c.connectionId });
-      peer.close();
+      await web.closeConnections();
       await page?.close();
       await zk?.close().catch(() => undefined);
       await target?.stop();

@@ -48,6 +48,13 @@ export async function openProfile(page: Page, name: string): Promise<Locator> {
   return ws;
 }
 
+/** A fresh page's way to a server's tree: load the app, save a profile for it and open that in a tab. */
+export async function openWorkspace(page: Page, url: string, name: string, connectString: string): Promise<Locator> {
+  await openApp(page, url);
+  await createProfile(page, { name, connectString });
+  return openProfile(page, name);
+}
+
 export function treeRow(ws: Locator, path: string): Locator {
   return ws.locator(`[data-testid="tree-row"][data-path="${path}"]`);
 }
