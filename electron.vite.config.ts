@@ -1,7 +1,7 @@
 // Builds the desktop app into out/: the main process and the API host (ES modules, node-core bundled in), the
 // sandboxed preload (CommonJS: a sandboxed preload cannot be an ES module) and the renderer, built with the
 // renderer's own Vite settings (renderer/vite.config.ts) plus the desktop Content-Security-Policy as a meta tag.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -10,6 +10,15 @@ import { cspDirectives, desktopContentSecurityPolicy } from './electron/contentS
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const { version } = JSON.parse(readFileSync(fromRoot('./package.json'), 'utf8')) as { version: string };
+
+// electron-vite picks its Node and Chrome targets from the installed electron package, which is an optional
+// dependency and absent wherever its binary could not be downloaded; the version electron-builder.yml names (the one
+// the installers ship) stands in for it then, so the desktop bundles build everywhere.
+if (process.env.ELECTRON_MAJOR_VER === undefined && !existsSync(fromRoot('./node_modules/electron/package.json'))) {
+  const named = /^electronVersion:\s*(\d+)\./m.exec(readFileSync(fromRoot('./electron-builder.yml'), 'utf8'));
+  if (named === null) throw new Error('electron-builder.yml names no electronVersion, and the electron package is not installed');
+  process.env.ELECTRON_MAJOR_VER = named[1];
+}
 
 /** The policy travels as a response header too (electron/rendererProtocol.ts); the meta tag guards the page if it is ever loaded another way. */
 function cspMetaTag(): Plugin {

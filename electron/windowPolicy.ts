@@ -1,6 +1,23 @@
 // What the window may be and where it may go: the locked-down webPreferences and the only origin the renderer is
-// served from. Pure (Electron types only), so tests check the settings without an Electron binary.
-import type { WebPreferences } from 'electron';
+// served from. Pure (no Electron import at all), so tests and type checks run where the electron package is absent:
+// it is an optional dependency, gone wherever its binary download failed.
+
+/** The fields of Electron's WebPreferences this window sets; BrowserWindow accepts it as its webPreferences. */
+export interface LockedDownWebPreferences {
+  preload: string;
+  contextIsolation: boolean;
+  sandbox: boolean;
+  nodeIntegration: boolean;
+  nodeIntegrationInWorker: boolean;
+  nodeIntegrationInSubFrames: boolean;
+  webSecurity: boolean;
+  allowRunningInsecureContent: boolean;
+  webviewTag: boolean;
+  navigateOnDragDrop: boolean;
+  experimentalFeatures: boolean;
+  safeDialogs: boolean;
+  spellcheck: boolean;
+}
 
 /** The renderer's files are served under app://paddock/ (a privileged, standard, secure scheme), never file://. */
 export const appScheme = 'app';
@@ -8,7 +25,7 @@ export const appHost = 'paddock';
 export const appOrigin = `${appScheme}://${appHost}`;
 export const appEntryUrl = `${appOrigin}/index.html`;
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+export function secureWebPreferences(preloadPath: string): LockedDownWebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,

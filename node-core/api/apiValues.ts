@@ -3,14 +3,11 @@ import {
   CreateMode,
   type ACL,
   type CreateModeValue,
+  hexLong,
   type Stat,
 } from '../protocol/index.js';
 import type { ApiAcl, ApiStat, Base64, CreateModeName, NodeType, ZnodeData } from './contract.js';
 import { detectDataFormat } from './dataFormat.js';
-
-export function hexLong(value: bigint): string {
-  return `0x${BigInt.asUintN(64, value).toString(16)}`;
-}
 
 export function nodeTypeOf(ephemeralOwner: bigint): NodeType {
   return ephemeralOwner === 0n ? 'persistent' : 'ephemeral';

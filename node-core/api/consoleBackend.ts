@@ -2,9 +2,8 @@
 // zkCli-compatible shell (node-core/cli) plugs in as a ConsoleBackend; until then a small fallback answers
 // ls, get and stat in zkCli's formats. Write commands are refused for read-only profiles before either runs.
 import type { ZkClient } from '../client/index.js';
-import { ErrorCode, KeeperError, type Stat } from '../protocol/index.js';
+import { ErrorCode, KeeperError, formatStatLines } from '../protocol/index.js';
 import { apiFailure } from './apiError.js';
-import { hexLong } from './apiValues.js';
 import { walkSubtree } from './subtreeWalk.js';
 
 export interface ConsoleContext {
@@ -46,34 +45,6 @@ export function refuseConsoleWrite(commandLine: string, readOnly: boolean): void
   }
 }
 
-const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** java.util.Date#toString in UTC, which zkCli prints for ctime and mtime. */
-export function javaDateString(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
-  );
-}
-
-export function formatStat(stat: Stat): string {
-  return [
-    `cZxid = ${hexLong(stat.czxid)}`,
-    `ctime = ${javaDateString(Number(stat.ctime))}`,
-    `mZxid = ${hexLong(stat.mzxid)}`,
-    `mtime = ${javaDateString(Number(stat.mtime))}`,
-    `pZxid = ${hexLong(stat.pzxid)}`,
-    `cversion = ${stat.cversion}`,
-    `dataVersion = ${stat.version}`,
-    `aclVersion = ${stat.aversion}`,
-    `ephemeralOwner = ${hexLong(stat.ephemeralOwner)}`,
-    `dataLength = ${stat.dataLength}`,
-    `numChildren = ${stat.numChildren}`,
-  ].join('\n');
-}
 
 const fallbackHelp = [
   'ZooKeeper -server host:port cmd args (minimal console: the full shell is not available in this build)',
@@ -116,19 +87,19 @@ export const fallbackConsole: ConsoleBackend = {
           }
           const { children, stat } = await client.getChildrenWithStat(path);
           const list = `[${[...children].sort().join(', ')}]`;
-          return { output: parsed.flags.has('s') ? `${list}\n${formatStat(stat)}` : list, ok: true };
+          return { output: parsed.flags.has('s') ? `${list}\n${formatStatLines(stat).join('\n')}` : list, ok: true };
         }
         case 'get': {
           if (path === undefined) return needPath();
           const { data, stat } = await client.getData(path);
           const text = data === null ? 'null' : data.toString('utf8');
-          return { output: parsed.flags.has('s') ? `${text}\n${formatStat(stat)}` : text, ok: true };
+          return { output: parsed.flags.has('s') ? `${text}\n${formatStatLines(stat).join('\n')}` : text, ok: true };
         }
         case 'stat': {
           if (path === undefined) return needPath();
           const stat = await client.exists(path);
           if (stat === null) throw new KeeperError(ErrorCode.noNode, path);
-          return { output: formatStat(stat), ok: true };
+          return { output: formatStatLines(stat).join('\n'), ok: true };
         }
         default:
           return { output: `Command not available in the minimal console: ${command}\n${fallbackHelp}`, ok: false };

@@ -1,7 +1,7 @@
 // The one contract between the GUI and node-core: every request method with its params and result, every pushed
 // event, the error shape, the wire messages, and a runtime validator for each method's params (the boundary check).
 // Transports (WebSocket, Electron IPC) carry these messages unchanged; the renderer imports only types from here.
-import type { ElectionRecord } from '../server/quorum/electionHistory.js';
+import type { ElectionRecord } from '../protocol/electionRecord.js';
 import {
   array,
   boolean,

@@ -1,6 +1,7 @@
 // Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
 // back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
-import { adminCommand, fourLetterWord as sendFourLetterWord, parseConnectString, type HostPort } from '../client/index.js';
+import { adminCommand, fourLetterWord as sendFourLetterWord, parseConnectString, parseSrvr, type HostPort } from '../client/index.js';
+import { hexLong } from '../protocol/javaText.js';
 import { apiFailure } from './apiError.js';
 import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
 
@@ -17,31 +18,6 @@ function refusal(reply: string): string | undefined {
   if (reply.includes('not currently serving requests')) return reply.trim();
   if (reply.trim() === '') return 'empty answer';
   return undefined;
-}
-
-function num(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text.trim());
-  return Number.isFinite(n) ? n : undefined;
-}
-
-export function parseSrvr(text: string): SrvrFacts {
-  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
-  const latency = field('Latency min/avg/max')?.split('/');
-  const facts: SrvrFacts = {
-    version: field('Zookeeper version'),
-    latencyMin: num(latency?.[0]),
-    latencyAvg: num(latency?.[1]),
-    latencyMax: num(latency?.[2]),
-    received: num(field('Received')),
-    sent: num(field('Sent')),
-    connections: num(field('Connections')),
-    outstanding: num(field('Outstanding')),
-    zxid: field('Zxid'),
-    mode: field('Mode'),
-    nodeCount: num(field('Node count')),
-  };
-  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SrvrFacts;
 }
 
 export function parseMntr(text: string): Record<string, string | number> {
@@ -70,7 +46,7 @@ function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
     sent: n(stats.packets_sent),
     connections: n(stats.num_alive_client_connections),
     outstanding: n(stats.outstanding_requests),
-    zxid: zxid === undefined ? undefined : `0x${BigInt.asUintN(64, BigInt(zxid)).toString(16)}`,
+    zxid: zxid === undefined ? undefined : hexLong(zxid),
     mode: typeof stats.server_state === 'string' ? stats.server_state : undefined,
     nodeCount: n(body.node_count),
   };

@@ -2,12 +2,11 @@
 // same options, same output lines on the same stream, same error words. The shell (zkShell.ts) owns the
 // session-level commands (quit, connect, history, redo, printwatches).
 import type { Watcher, ZkClient } from '../client/index.js';
-import { AddWatchMode, CreateMode, ErrorCode, KeeperError, WatcherType, type ACL } from '../protocol/index.js';
+import { AddWatchMode, CreateMode, ErrorCode, KeeperError, WatcherType, formatStatLines, type ACL } from '../protocol/index.js';
 import { formatAclEntry, parseAclText } from './aclText.js';
 import { CliError, keeperExceptionMessage, wrapKeeperError } from './cliErrors.js';
 import { parseJavaInt, parseJavaLong, parseOptions, type OptionSpec, type ParsedArgs } from './commandLine.js';
 import { validateJavaPath } from './javaPath.js';
-import { formatStat } from './statPrinter.js';
 
 /** What a command may touch: the session, the two output streams and the watcher that prints events. */
 export interface CommandContext {
@@ -86,8 +85,8 @@ function versionOption(parsed: ParsedArgs): number {
   return version;
 }
 
-function printStat(ctx: CommandContext, stat: Parameters<typeof formatStat>[0]): void {
-  for (const line of formatStat(stat, ctx.timeZone)) ctx.out(line);
+function printStat(ctx: CommandContext, stat: Parameters<typeof formatStatLines>[0]): void {
+  for (const line of formatStatLines(stat, ctx.timeZone)) ctx.out(line);
 }
 
 function dataText(data: Buffer | null): string {

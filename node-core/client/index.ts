@@ -27,5 +27,6 @@ export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } 
 export { parseConnectString, connectStringProblem, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
 export { adminCommand } from './adminCommand.js';
+export { parseSrvr, type SrvrReply } from './srvrReply.js';
 export * from './recipes/index.js';
 export { listChildrenPage, childCount, mapBounded, type ChildrenPage, type ChildWithStat, type ChildrenPageOptions } from './childrenPage.js';

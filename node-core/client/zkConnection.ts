@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { FrameDecoder, JuteReader, JuteWriter, defaultMaxBuffer } from '../jute/index.js';
+import { hexLong } from '../protocol/javaText.js';
 import {
   ConnectRequestCodec,
   ConnectResponseCodec,
@@ -71,7 +72,7 @@ export class SessionExpiredError extends KeeperError {
   constructor(readonly sessionId: bigint) {
     super(ErrorCode.sessionExpired);
     this.name = 'SessionExpiredError';
-    this.message = `${this.message}: session 0x${BigInt.asUintN(64, sessionId).toString(16)}`;
+    this.message = `${this.message}: session ${hexLong(sessionId)}`;
   }
 }
 

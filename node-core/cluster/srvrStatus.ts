@@ -1,6 +1,7 @@
 // Asks a member for `srvr` on its client port and reads the fields the supervisor shows: mode, zxid, epoch,
 // connections, outstanding requests and node count.
 import { fourLetterWord as sendFourLetterWord } from '../client/fourLetterWord.js';
+import { parseSrvr } from '../client/srvrReply.js';
 import type { MemberMode } from './types.js';
 import { LOOPBACK } from './portAllocator.js';
 
@@ -29,30 +30,23 @@ export function fourLetterWord(port: number, word: string, timeoutMs: number): P
 
 const MODES = new Set<MemberMode>(['leader', 'follower', 'observer', 'standalone']);
 
-function intField(reply: string, name: string): number | undefined {
-  const match = new RegExp(`^${name}: (-?\\d+)`, 'm').exec(reply);
-  return match === null ? undefined : Number(match[1]);
-}
-
-export function parseSrvr(reply: string): SrvrStatus {
-  const mode = /^Mode: (\S+)/m.exec(reply)?.[1];
-  if (mode === undefined || !MODES.has(mode as MemberMode)) return NOT_SERVING;
-  const zxidText = /^Zxid: (0x[0-9a-fA-F]+)/m.exec(reply)?.[1];
-  let epoch: number | undefined;
-  if (zxidText !== undefined) epoch = Number(BigInt(zxidText) >> 32n);
+function srvrStatus(reply: string): SrvrStatus {
+  const srvr = parseSrvr(reply);
+  if (srvr.mode === undefined || !MODES.has(srvr.mode as MemberMode)) return NOT_SERVING;
+  const zxid = srvr.zxid !== undefined && /^0x[0-9a-fA-F]+$/.test(srvr.zxid) ? srvr.zxid : undefined;
   return {
-    mode: mode as MemberMode,
-    zxid: zxidText,
-    epoch,
-    connections: intField(reply, 'Connections'),
-    outstanding: intField(reply, 'Outstanding'),
-    nodeCount: intField(reply, 'Node count'),
+    mode: srvr.mode as MemberMode,
+    zxid,
+    epoch: zxid === undefined ? undefined : Number(BigInt(zxid) >> 32n),
+    connections: srvr.connections,
+    outstanding: srvr.outstanding,
+    nodeCount: srvr.nodeCount,
   };
 }
 
 export async function querySrvr(port: number, timeoutMs: number): Promise<SrvrStatus> {
   try {
-    return parseSrvr(await fourLetterWord(port, 'srvr', timeoutMs));
+    return srvrStatus(await fourLetterWord(port, 'srvr', timeoutMs));
   } catch {
     return NOT_SERVING;
   }

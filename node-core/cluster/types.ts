@@ -1,6 +1,6 @@
 // The public shapes of the local-cluster supervisor: what a cluster is made of, the state of each member and the
 // events it emits. The admin API and the GUI build on these, so everything here is plain JSON (no bigint).
-import type { ElectionRecord } from '../server/quorum/electionHistory.js';
+import type { ElectionRecord } from '../protocol/electionRecord.js';
 
 export type EngineKind = 'paddock' | 'apache';
 

@@ -29,40 +29,96 @@ export interface ConfigChange {
 
 export class QuorumConfigError extends Error {}
 
-/** Splits the server part of a spec (`host:q:e[:role]`), keeping an `[ipv6]` host whole. */
-function serverParts(serverPart: string): string[] {
-  const text = serverPart.trim();
-  if (!text.startsWith('[')) return text.split(':');
-  const close = text.indexOf(']');
-  if (close < 0) throw new QuorumConfigError(`"${text}" starts with '[' but has no matching ']'`);
-  const rest = text.slice(close + 1);
-  return [text.slice(0, close + 1), ...(rest === '' ? [] : rest.slice(1).split(':'))];
+/** One `server.N` entry, as zoo.cfg, /zookeeper/config and reconfig spell it: `host:q:e[:role][;[clientHost:]clientPort]`. */
+export interface ServerSpec {
+  id: number;
+  /** Without the brackets an IPv6 address is written with. */
+  host: string;
+  quorumPort: number;
+  electionPort: number;
+  role: MemberRole;
+  /** Only set when the entry carries `;[host:]port`; a bare port listens on every address (0.0.0.0). */
+  clientHost?: string;
+  clientPort?: number;
+}
+
+const serverForm = 'does not have the form host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]';
+
+/** Splits "host:port:port[:type]" honouring [ipv6] brackets, like ZooKeeper's ConfigUtils.getHostAndPort. */
+function splitHostAndPorts(s: string): string[] {
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close < 0) throw new QuorumConfigError(`${s} starts with '[' but has no matching ']'`);
+    const host = s.slice(1, close);
+    const rest = s.slice(close + 1);
+    if (rest === '') return [host];
+    if (!rest.startsWith(':')) throw new QuorumConfigError(`${s} does not have : after ]`);
+    return [host, ...rest.slice(1).split(':')];
+  }
+  return s.split(':');
+}
+
+/** Integer.parseInt, then the TCP port range. */
+function parsePort(text: string | undefined): number {
+  if (text === undefined || !/^[+-]?\d+$/.test(text)) throw new QuorumConfigError(`"${text ?? ''}" is not an integer`);
+  const n = Number(text);
+  if (n < 1 || n > 65535) throw new QuorumConfigError(`port ${n} is out of range 1-65535`);
+  return n;
 }
 
 /** Parses one `server.N` value; the role defaults to participant, as in ZooKeeper. */
+export function parseServerSpec(id: number, value: string): ServerSpec {
+  const parts = value.split(';');
+  if (parts.length > 2) throw new QuorumConfigError(`"${value}" ${serverForm}`);
+  if (parts[0]!.includes('|')) throw new QuorumConfigError('multiple addresses per server (multiAddress) are not supported');
+  const serverParts = splitHostAndPorts(parts[0]!.trim());
+  if (serverParts.length < 3 || serverParts.length > 4) throw new QuorumConfigError(`"${value}" ${serverForm}`);
+  const [host = '', quorumText, electionText, type] = serverParts;
+  if (host === '') throw new QuorumConfigError(`"${value}" has an empty host`);
+  let quorumPort: number;
+  let electionPort: number;
+  try {
+    quorumPort = parsePort(quorumText);
+    electionPort = parsePort(electionText);
+  } catch (e) {
+    throw e instanceof QuorumConfigError ? new QuorumConfigError(`address unresolved in "${value}": ${e.message}`) : e;
+  }
+  if (quorumPort === electionPort) throw new QuorumConfigError(`quorum and election port must be different on server.${id}`);
+  let role: MemberRole = 'participant';
+  if (type !== undefined) {
+    const t = type.trim().toLowerCase();
+    if (t === 'observer') role = 'observer';
+    else if (t !== 'participant') throw new QuorumConfigError(`unrecognised peer type "${type}"`);
+  }
+  const spec: ServerSpec = { id, host, quorumPort, electionPort, role };
+  if (parts.length === 2) {
+    const clientParts = splitHostAndPorts(parts[1]!.trim());
+    if (clientParts.length > 2) throw new QuorumConfigError(`"${value}" ${serverForm}`);
+    spec.clientHost = clientParts.length === 2 ? clientParts[0] : '0.0.0.0';
+    spec.clientPort = parsePort(clientParts[clientParts.length - 1]);
+  }
+  return spec;
+}
+
+function hostForConfig(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The value after `server.N=`, normalised as ZooKeeper prints it: the role always, a bare client port as 0.0.0.0:port. */
+export function renderServerSpec(s: ServerSpec): string {
+  let v = `${hostForConfig(s.host)}:${s.quorumPort}:${s.electionPort}:${s.role}`;
+  if (s.clientPort !== undefined) v += `;${hostForConfig(s.clientHost ?? '0.0.0.0')}:${s.clientPort}`;
+  return v;
+}
+
+/** Parses one `server.N` value of a dynamic configuration into its normalised member entry. */
 export function parseMemberSpec(id: number, value: string): QuorumMember {
-  const [serverPart = '', clientPart, ...extra] = value.split(';');
-  if (extra.length > 0) throw new QuorumConfigError(`server.${id}: "${value}" has more than one ';'`);
-  const parts = serverParts(serverPart);
-  if (parts.length < 3 || parts.length > 4 || parts[0] === '') {
-    throw new QuorumConfigError(`server.${id}: "${value}" does not have the form host:quorumPort:electionPort[:role][;[clientHost:]clientPort]`);
+  try {
+    const server = parseServerSpec(id, value);
+    return { id, spec: renderServerSpec(server), role: server.role };
+  } catch (e) {
+    throw e instanceof QuorumConfigError ? new QuorumConfigError(`server.${id}: ${e.message}`) : e;
   }
-  for (const port of [parts[1], parts[2]]) {
-    const n = Number(port);
-    if (!/^\d+$/.test(port ?? '') || n < 1 || n > 65535) throw new QuorumConfigError(`server.${id}: "${port}" is not a port`);
-  }
-  const roleText = (parts[3] ?? 'participant').trim().toLowerCase();
-  if (roleText !== 'participant' && roleText !== 'observer') throw new QuorumConfigError(`server.${id}: unknown role "${parts[3]}"`);
-  const role: MemberRole = roleText;
-  let spec = `${parts[0]}:${parts[1]}:${parts[2]}:${role}`;
-  if (clientPart !== undefined && clientPart.trim() !== '') {
-    const client = clientPart.trim();
-    const clientPort = client.slice(client.lastIndexOf(':') + 1);
-    if (!/^\d+$/.test(clientPort)) throw new QuorumConfigError(`server.${id}: "${client}" is not a client address`);
-    // ZooKeeper prints a bare client port with the wildcard address
-    spec += `;${client.includes(':') ? client : `0.0.0.0:${client}`}`;
-  }
-  return { id, spec, role };
 }
 
 /** Parses `server.N=...` and `version=hex` lines (newline or comma separated); other keys are refused. */

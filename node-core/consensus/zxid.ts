@@ -19,6 +19,5 @@ export function counterExhausted(zxid: bigint): boolean {
   return counterOf(zxid) === counterMask;
 }
 
-export function zxidHex(zxid: bigint): string {
-  return `0x${BigInt.asUintN(64, zxid).toString(16)}`;
-}
+/** The consensus code's name for the one hex-long format. */
+export { hexLong as zxidHex } from '../protocol/javaText.js';

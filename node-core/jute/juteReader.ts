@@ -86,9 +86,14 @@ export class JuteReader {
 
   /** A null vector (count -1) reads as empty: no request or reply of the protocol gives it another meaning. */
   readVector<T>(readItem: (reader: JuteReader) => T): T[] {
+    return this.readNullableVector(readItem) ?? [];
+  }
+
+  /** Keeps a null vector (count -1) apart from an empty one, for records that are re-encoded byte for byte. */
+  readNullableVector<T>(readItem: (reader: JuteReader) => T): T[] | null {
     const count = this.readInt();
     if (count < -1) throw new JuteError(`negative vector count ${count}`);
-    if (count === -1) return [];
+    if (count === -1) return null;
     // Every item takes at least one byte; a count larger than the bytes left is malformed, and checking it early
     // stops a hostile count from making us loop or allocate.
     if (count > this.remaining) throw new JuteError(`vector count ${count} exceeds ${this.remaining} remaining bytes`);

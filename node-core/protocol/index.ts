@@ -6,3 +6,4 @@ export * from './records.js';
 export * from './multiOps.js';
 export * from './requestBodies.js';
 export * from './quorumPackets.js';
+export * from './javaText.js';

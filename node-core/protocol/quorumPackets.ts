@@ -44,11 +44,12 @@ export interface QuorumPacket {
   zxid: bigint;
   /** null and empty differ on the wire (-1 vs 0 length); most packets carry null. */
   data: Buffer | null;
-  authinfo: Id[];
+  /** Java writes a null vector (count -1) on every packet but REQUEST, which carries the session's auth ids. */
+  authinfo: Id[] | null;
 }
 
 export function quorumPacket(type: number, zxid: bigint, data: Buffer | null = null): QuorumPacket {
-  return { type, zxid, data, authinfo: [] };
+  return { type, zxid, data, authinfo: null };
 }
 
 export function writeQuorumPacket(writer: JuteWriter, packet: QuorumPacket): void {
@@ -60,7 +61,7 @@ export function readQuorumPacket(reader: JuteReader): QuorumPacket {
   const type = reader.readInt();
   const zxid = reader.readLong();
   const data = reader.readBuffer();
-  const authinfo = reader.readVector((r) => IdCodec.read(r));
+  const authinfo = reader.readNullableVector((r) => IdCodec.read(r));
   return { type, zxid, data, authinfo };
 }
 

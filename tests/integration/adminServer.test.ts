@@ -2,10 +2,11 @@
 // compared with ones captured from the real server).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminServer, toJacksonJson } from '../../node-core/server/adminServer.js';
-import { JavaDouble } from '../../node-core/server/fourLetterWords.js';
+import { AdminServer } from '../../node-core/server/adminServer.js';
+import { toJacksonJson } from '../../node-core/server/jacksonJson.js';
+import { JavaDouble } from '../../node-core/protocol/javaText.js';
 import { createMemoryLogger } from '../../node-core/log/logger.js';
-import { S0, S1, connection, fakeIntrospection, type FakeIntrospection } from '../unit/fourlw/fakeIntrospection.js';
+import { S0, S1, connection, fakeIntrospection, type FakeIntrospection } from '../unit/server/fakeIntrospection.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/zk38/admin/${name}.body`, import.meta.url), 'utf8');
 

@@ -12,6 +12,7 @@
 
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { QuorumConfigError, parseServerSpec, renderServerSpec, type MemberRole, type ServerSpec } from '../../consensus/quorumConfig.js';
 
 export class ConfigError extends Error {
   readonly file: string;
@@ -36,18 +37,9 @@ export interface ConfigWarning {
   message: string;
 }
 
-export type LearnerRole = 'participant' | 'observer';
+export type LearnerRole = MemberRole;
 
-export interface QuorumServerSpec {
-  id: number;
-  host: string;
-  quorumPort: number;
-  electionPort: number;
-  role: LearnerRole;
-  /** Only set when the server.N line carries `;[host:]port`. */
-  clientHost?: string;
-  clientPort?: number;
-}
+export type QuorumServerSpec = ServerSpec;
 
 export type StoreType = 'PEM' | 'JKS' | 'PKCS12' | 'BCFKS' | string;
 
@@ -305,55 +297,12 @@ function parseList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** Splits "host:port:port[:type]" honouring [ipv6] brackets, like ZooKeeper's ConfigUtils.getHostAndPort. */
-function splitHostAndPorts(s: string): string[] {
-  if (s.startsWith('[')) {
-    const close = s.indexOf(']');
-    if (close < 0) throw new Reason(`${s} starts with '[' but has no matching ']'`);
-    const host = s.slice(1, close);
-    const rest = s.slice(close + 1);
-    if (rest === '') return [host];
-    if (!rest.startsWith(':')) throw new Reason(`${s} does not have : after ]`);
-    return [host, ...rest.slice(1).split(':')];
-  }
-  return s.split(':');
-}
-
-const SERVER_FORM = 'does not have the form host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]';
-
 function parseServerLine(id: number, value: string): QuorumServerSpec {
-  const parts = value.split(';');
-  if (parts.length > 2) throw new Reason(`"${value}" ${SERVER_FORM}`);
-  if (parts[0].includes('|')) throw new Reason('multiple addresses per server (multiAddress) are not supported');
-  const serverParts = splitHostAndPorts(parts[0].trim());
-  if (serverParts.length < 3 || serverParts.length > 4) throw new Reason(`"${value}" ${SERVER_FORM}`);
-  const [host, qp, ep, type] = serverParts;
-  if (host === '') throw new Reason(`"${value}" has an empty host`);
-  let quorumPort: number;
-  let electionPort: number;
   try {
-    quorumPort = parsePort(qp, false);
-    electionPort = parsePort(ep, false);
+    return parseServerSpec(id, value);
   } catch (e) {
-    throw e instanceof Reason ? new Reason(`address unresolved in "${value}": ${e.text}`) : e;
+    throw e instanceof QuorumConfigError ? new Reason(e.message) : e;
   }
-  if (quorumPort === electionPort) {
-    throw new Reason(`quorum and election port must be different on server.${id}`);
-  }
-  let role: LearnerRole = 'participant';
-  if (type !== undefined) {
-    const t = type.trim().toLowerCase();
-    if (t === 'observer') role = 'observer';
-    else if (t !== 'participant') throw new Reason(`unrecognised peer type "${type}"`);
-  }
-  const spec: QuorumServerSpec = { id, host, quorumPort, electionPort, role };
-  if (parts.length === 2) {
-    const clientParts = splitHostAndPorts(parts[1].trim());
-    if (clientParts.length > 2) throw new Reason(`"${value}" ${SERVER_FORM}`);
-    spec.clientHost = clientParts.length === 2 ? clientParts[0] : '0.0.0.0';
-    spec.clientPort = parsePort(clientParts[clientParts.length - 1], false);
-  }
-  return spec;
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -812,16 +761,7 @@ function escapePropertyValue(value: string): string {
   return out;
 }
 
-function hostForConfig(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-/** The server.N value in zoo.cfg syntax. */
-export function renderServerSpec(s: QuorumServerSpec): string {
-  let v = `${hostForConfig(s.host)}:${s.quorumPort}:${s.electionPort}:${s.role}`;
-  if (s.clientPort !== undefined) v += `;${hostForConfig(s.clientHost ?? '0.0.0.0')}:${s.clientPort}`;
-  return v;
-}
+export { renderServerSpec };
 
 /**
  * Writes a zoo.cfg that parses back to an equivalent config. Keys use ZooKeeper's spelling, so Apache ZooKeeper can
@@ -931,9 +871,7 @@ export function renderConfForConfCommand(config: ZooConfig, extras: ConfCommandE
     const members = [...config.servers].sort((a, b) => a.id - b.id);
     // QuorumMaj.toString has no trailing newline after version, and dumpConf uses print, not println.
     const membership = members.map((s) => {
-      let v = `server.${s.id}=${hostForConfig(s.host)}:${s.quorumPort}:${s.electionPort}:${s.role}`;
-      if (s.clientPort !== undefined) v += `;${hostForConfig(s.clientHost ?? '0.0.0.0')}:${s.clientPort}`;
-      return v + '\n';
+      return `server.${s.id}=${renderServerSpec(s)}\n`;
     });
     return out.join('\n') + '\n' + membership.join('') + 'version=0';
   }

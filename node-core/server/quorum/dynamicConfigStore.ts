@@ -3,8 +3,7 @@
 // server.N lines when the member starts again.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseQuorumConfig, renderDynamicConfigFile, type QuorumConfig } from '../../consensus/quorumConfig.js';
-import type { QuorumServerSpec } from '../config/zooCfg.js';
+import { parseQuorumConfig, parseServerSpec, renderDynamicConfigFile, type QuorumConfig, type ServerSpec } from '../../consensus/quorumConfig.js';
 
 const filePattern = /^zoo\.cfg\.dynamic\.([0-9a-f]+)$/;
 
@@ -50,36 +49,16 @@ export function writeDynamicConfig(dataDir: string, config: QuorumConfig): strin
   return target;
 }
 
-function splitHostPort(text: string): { host: string; port: number } {
-  const colon = text.lastIndexOf(':');
-  const host = text.slice(0, colon);
-  return { host: host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host, port: Number(text.slice(colon + 1)) };
-}
-
-/** The server specs (as zoo.cfg would give them) of a configuration whose member specs are normalised. */
-export function serverSpecsOf(config: QuorumConfig): QuorumServerSpec[] {
-  return config.members.map((member) => {
-    const [serverPart = '', clientPart] = member.spec.split(';');
-    const fields = serverPart.split(':');
-    const electionPort = Number(fields.at(-2));
-    const quorumPort = Number(fields.at(-3));
-    const rawHost = fields.slice(0, -3).join(':');
-    const host = rawHost.startsWith('[') && rawHost.endsWith(']') ? rawHost.slice(1, -1) : rawHost;
-    const spec: QuorumServerSpec = { id: member.id, host, quorumPort, electionPort, role: member.role };
-    if (clientPart !== undefined) {
-      const client = splitHostPort(clientPart);
-      spec.clientHost = client.host;
-      spec.clientPort = client.port;
-    }
-    return spec;
-  });
+/** The server specs (as zoo.cfg would give them) of a configuration. */
+export function serverSpecsOf(config: QuorumConfig): ServerSpec[] {
+  return config.members.map((member) => parseServerSpec(member.id, member.spec));
 }
 
 /**
  * The server list a member runs with: the configuration's, plus its own static entry when a reconfig removed it
  * (it still needs its own addresses to listen on).
  */
-export function serversWithSelf(config: QuorumConfig, previous: readonly QuorumServerSpec[], myId: number): QuorumServerSpec[] {
+export function serversWithSelf(config: QuorumConfig, previous: readonly ServerSpec[], myId: number): ServerSpec[] {
   const servers = serverSpecsOf(config);
   const self = previous.find((s) => s.id === myId);
   if (!servers.some((s) => s.id === myId) && self !== undefined) servers.push({ ...self, role: 'observer' });

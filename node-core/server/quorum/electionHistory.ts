@@ -1,20 +1,6 @@
 // The elections a member has been through, for the admin endpoint the GUI charts: when each started, when a
 // leader was decided and when this member was serving again, with the winner and epoch.
-/** One election as a member recorded it; times are ISO-8601 strings. */
-export interface ElectionRecord {
-  /** When the member began looking for a leader. */
-  started: string;
-  /** When it settled on a leader. */
-  decided?: string;
-  /** When it served clients again under that leader. */
-  serving?: string;
-  /** From started to serving, as the member's own clock measured it. */
-  durationMs?: number;
-  winner?: number;
-  /** The epoch it served in, in decimal. */
-  epoch?: string;
-  reason?: string;
-}
+import type { ElectionRecord } from '../../protocol/electionRecord.js';
 
 const keep = 100;
 

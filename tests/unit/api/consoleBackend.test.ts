@@ -1,6 +1,7 @@
 // The console's command-line splitting, read-only refusal and zkCli date format.
 import { describe, expect, it } from 'vitest';
-import { javaDateString, refuseConsoleWrite, splitCommandLine } from '../../../node-core/api/consoleBackend.js';
+import { refuseConsoleWrite, splitCommandLine } from '../../../node-core/api/consoleBackend.js';
+import { formatJavaDate } from '../../../node-core/protocol/javaText.js';
 import { ApiFailure } from '../../../node-core/api/apiError.js';
 
 describe('console helpers', () => {
@@ -17,6 +18,6 @@ describe('console helpers', () => {
   });
 
   it('prints dates like java.util.Date in UTC', () => {
-    expect(javaDateString(0)).toBe('Thu Jan 01 00:00:00 UTC 1970');
+    expect(formatJavaDate(0, 'UTC')).toBe('Thu Jan 01 00:00:00 UTC 1970');
   });
 });

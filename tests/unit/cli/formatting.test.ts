@@ -2,9 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatAclEntry, parseAclText, permString } from '../../../node-core/cli/aclText.js';
 import { keeperErrorText } from '../../../node-core/cli/cliErrors.js';
-import { formatJavaDate } from '../../../node-core/cli/javaDate.js';
 import { validateJavaPath } from '../../../node-core/cli/javaPath.js';
-import { formatStat, javaLongHex } from '../../../node-core/cli/statPrinter.js';
+import { formatJavaDate, formatStatLines, javaHex } from '../../../node-core/protocol/javaText.js';
 import { formatWatchedEvent } from '../../../node-core/cli/zkShell.js';
 import { ErrorCode, EventType, KeeperState, type Stat } from '../../../node-core/protocol/index.js';
 
@@ -22,7 +21,7 @@ describe('formatJavaDate', () => {
   });
 });
 
-describe('formatStat', () => {
+describe('formatStatLines', () => {
   const stat: Stat = {
     czxid: 0x100000003n,
     mzxid: 0x100000005n,
@@ -38,7 +37,7 @@ describe('formatStat', () => {
   };
 
   it('prints the eleven lines of StatPrinter in order, with Long.toHexString values', () => {
-    expect(formatStat(stat, 'UTC')).toEqual([
+    expect(formatStatLines(stat, 'UTC')).toEqual([
       'cZxid = 0x100000003',
       'ctime = Thu Jan 01 00:00:00 UTC 1970',
       'mZxid = 0x100000005',
@@ -54,9 +53,9 @@ describe('formatStat', () => {
   });
 
   it('prints negative longs as their unsigned bits', () => {
-    expect(javaLongHex(0n)).toBe('0');
-    expect(javaLongHex(-1n)).toBe('ffffffffffffffff');
-    expect(javaLongHex(0x1000a3b4c5d0000n)).toBe('1000a3b4c5d0000');
+    expect(javaHex(0n)).toBe('0');
+    expect(javaHex(-1n)).toBe('ffffffffffffffff');
+    expect(javaHex(0x1000a3b4c5d0000n)).toBe('1000a3b4c5d0000');
   });
 });
 

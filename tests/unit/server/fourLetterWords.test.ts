@@ -1,14 +1,11 @@
 // Four-letter words rendered from a fake introspection against the text Apache ZooKeeper 3.8.0 really printed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatJavaDate, formatJavaDouble, javaHex } from '../../../node-core/protocol/javaText.js';
+import { MNTR_KEYS, monitorEntries } from '../../../node-core/server/monitorEntries.js';
 import {
   FOUR_LETTER_WORDS,
-  MNTR_KEYS,
-  formatJavaDate,
-  formatJavaDouble,
   isKnownFourLetterWord,
-  javaHex,
-  monitorEntries,
   refusalText,
   resolveWhitelist,
   runFourLetterWord,
@@ -293,6 +290,6 @@ describe('Java formatting helpers', () => {
     expect(formatJavaDouble(12345678)).toBe('1.2345678E7');
     expect(javaHex(-1n)).toBe('ffffffffffffffff');
     expect(javaHex(7)).toBe('7');
-    expect(formatJavaDate(Date.parse('2026-11-25T01:15:53Z'))).toBe('Wed Nov 25 01:15:53 UTC 2026');
+    expect(formatJavaDate(Date.parse('2026-11-25T01:15:53Z'), 'UTC')).toBe('Wed Nov 25 01:15:53 UTC 2026');
   });
 });

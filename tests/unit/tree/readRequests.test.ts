@@ -6,7 +6,7 @@ import { digestOf } from '../../../node-core/tree/acl.js';
 import { ErrorCode as E } from '../../../node-core/protocol/errorCodes.js';
 import { OpCode } from '../../../node-core/protocol/opCodes.js';
 import type { ACL, Id } from '../../../node-core/protocol/records.js';
-import { anonymous, createReq, harness, session } from './prepHarness.js';
+import { anonymous, createReq, harness, session } from '../txn/prepHarness.js';
 
 const anon: ReadContext = { sessionId: session, authInfo: anonymous };
 const bobId: Id = { scheme: 'digest', id: digestOf('bob', 'pw') };

@@ -16,8 +16,11 @@ import {
 describe('quorum packets', () => {
   it('encodes QuorumPacket as jute: int type, long zxid, buffer data, vector<Id>', () => {
     const bytes = encodeQuorumPacket(quorumPacket(QuorumPacketType.PROPOSAL, 0x100000002n, Buffer.from([0xab])));
-    expect(bytes.toString('hex')).toBe('00000002' + '0000000100000002' + '00000001ab' + '00000000');
-    expect(decodeQuorumPacket(bytes)).toEqual({ type: 2, zxid: 0x100000002n, data: Buffer.from([0xab]), authinfo: [] });
+    // No auth ids: a null vector (-1), as Java's QuorumPacket writes it.
+    expect(bytes.toString('hex')).toBe('00000002' + '0000000100000002' + '00000001ab' + 'ffffffff');
+    expect(decodeQuorumPacket(bytes)).toEqual({ type: 2, zxid: 0x100000002n, data: Buffer.from([0xab]), authinfo: null });
+    const emptyAuth = { type: 1, zxid: -1n, data: null, authinfo: [] };
+    expect(decodeQuorumPacket(encodeQuorumPacket(emptyAuth))).toEqual(emptyAuth);
     const withAuth = { type: 1, zxid: -1n, data: null, authinfo: [{ scheme: 'ip', id: '127.0.0.1' }] };
     expect(decodeQuorumPacket(encodeQuorumPacket(withAuth))).toEqual(withAuth);
     expect(encodeQuorumPacket(quorumPacket(QuorumPacketType.UPTODATE, -1n)).subarray(12, 16).readInt32BE(0)).toBe(-1);

@@ -12,10 +12,10 @@ import {
   renderConfForConfCommand,
   renderZooCfg,
   type ZooConfig,
-} from '../../../node-core/server/config/zooCfg.js';
+} from '../../../../node-core/server/config/zooCfg.js';
 
 const FILE = '/etc/paddock/zoo.cfg';
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/zk38/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/zk38/${name}`, import.meta.url), 'utf8');
 const parse = (text: string) => parseZooCfg(text, FILE, { cwd: '/srv' });
 
 function errorOf(text: string): ConfigError {
