@@ -90,7 +90,7 @@ describe('the first screen of `paddock ui`', () => {
     expect(await ws.getByTestId('stat-ctime').innerText()).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}, /);
   });
 
-  it('links to the cluster dashboard, whose latencies are rounded', async () => {
+  it('links to the cluster dashboard, whose latencies are rounded and whose chart legends name members', async () => {
     await ws.getByTestId('strip-dashboard').click();
     const view = page.getByTestId('clusters-view');
     await view.getByTestId('member-row').nth(2).waitFor();
@@ -98,6 +98,8 @@ describe('the first screen of `paddock ui`', () => {
     for (const text of await view.getByTestId('member-latency').allInnerTexts()) {
       expect(text).toMatch(/^(\d+(\.\d)?|\?)\/(\d+(\.\d)?|\?)\/(\d+(\.\d)?|\?)$/);
     }
+    // Chart legends name members as the table does.
+    await view.getByTestId('chart-legend').filter({ hasText: /^member [123]: / }).first().waitFor({ timeout: 30_000 });
   });
 
   it('stops the app and every member of its cluster on Ctrl-C (SIGINT)', async () => {

@@ -224,7 +224,7 @@ export const en = {
   'common.cancel': 'Cancel',
   'common.ok': 'OK',
   'common.none': '—',
-  'profiles.firstRunHint': "No connection is open yet. `paddock ui` opens its local cluster here as soon as it is up; otherwise open a profile below or create a local cluster in the \"Local clusters\" tab.",
+  'profiles.firstRunHint': 'No connection is open yet. The local cluster Paddock starts opens here in its own tab as soon as it has a leader; meanwhile you can open a profile below or create a cluster under "Local clusters".',
   'explorer.oneChild': '1 child',
   'explorer.badPath': '{path} is not a valid path: {problem}',
   'node.readOnlyProfile': "Read-only: this connection's profile refuses every write.",

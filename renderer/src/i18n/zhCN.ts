@@ -225,7 +225,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'common.cancel': '取消',
   'common.ok': '确定',
   'common.none': '—',
-  'profiles.firstRunHint': '还没有打开的连接。`paddock ui` 启动的本地集群就绪后会在这里自动打开；也可以在下方打开一个配置，或在“本地集群”标签页中创建集群。',
+  'profiles.firstRunHint': '还没有打开的连接。Paddock 启动的本地集群选出领导者后，会在这里以单独的标签页自动打开；也可以在下方打开一个配置，或在“本地集群”中创建集群。',
   'explorer.oneChild': '1 个子节点',
   'explorer.badPath': '{path} 不是有效路径：{problem}',
   'node.readOnlyProfile': '只读：此连接的配置拒绝一切写操作。',
