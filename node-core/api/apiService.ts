@@ -2,6 +2,7 @@
 // in and get responses and events out. Every request is validated, read-only profiles are enforced, and every
 // failure becomes an ApiError value; nothing a peer sends can throw into the transport.
 import { randomUUID } from 'node:crypto';
+import { serverSetKey } from '../client/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { apiFailure, toApiError } from './apiError.js';
 import { ClusterBackendRegistry } from './clusterBackend.js';
@@ -175,6 +176,13 @@ export class ApiService {
     }
   }
 
+  /** A local cluster's members may still be starting: connecting to it waits out refusals instead of failing fast. */
+  private async isLocalCluster(connectString: string): Promise<boolean> {
+    const key = serverSetKey(connectString);
+    const clusters = await this.clusters.listAll().catch(() => []);
+    return clusters.some((c) => serverSetKey(c.connectString) === key);
+  }
+
   private refuseIfReadOnly(connectionId: string, method: ApiMethod): void {
     const { profile } = this.connections.get(connectionId);
     if (profile.readOnly) {
@@ -197,9 +205,12 @@ export class ApiService {
           profileId !== undefined
             ? await this.profiles.get(profileId)
             : storedProfile(profile!, profile!.id ?? 'unsaved', profile!.id === undefined ? undefined : (await this.profiles.list()).find((p) => p.id === profile!.id));
-        return this.connections.test(stored);
+        return this.connections.test(stored, !(await this.isLocalCluster(stored.connectString)));
       },
-      'connection.open': async ({ profileId }) => this.connections.openProfile(await this.profiles.get(profileId)),
+      'connection.open': async ({ profileId }) => {
+        const profile = await this.profiles.get(profileId);
+        return this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+      },
       'connection.close': async ({ connectionId }) => {
         await this.connections.close(connectionId);
         return {};

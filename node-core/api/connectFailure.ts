@@ -39,16 +39,17 @@ function describe(server: string, kind: ConnectFailureKind, message: string): st
 
 /**
  * Resolves once the client is connected; rejects with an ApiFailure naming the cause per server when every server
- * failed in a way retrying cannot cure, or when timeoutMs passes.
+ * failed in a way retrying cannot cure (unless failFast is off: a local cluster still starting refuses at first),
+ * or when timeoutMs passes.
  */
-export async function awaitSession(client: ZkClient, connectString: string, timeoutMs: number): Promise<void> {
+export async function awaitSession(client: ZkClient, connectString: string, timeoutMs: number, failFast = true): Promise<void> {
   const servers = parseConnectString(connectString).hosts.length;
   const failures = new Map<string, { kind: ConnectFailureKind; message: string }>();
   let onFailed: (server: string, error: Error) => void = () => undefined;
   const fastFail = new Promise<never>((_, reject) => {
     onFailed = (server, error) => {
       failures.set(server, { kind: classifyConnectError(error.message), message: error.message });
-      if (failures.size >= servers && [...failures.values()].every((f) => definitive.has(f.kind))) reject(failureOf(connectString, failures));
+      if (failFast && failures.size >= servers && [...failures.values()].every((f) => definitive.has(f.kind))) reject(failureOf(connectString, failures));
     };
   });
   client.on('connectFailed', onFailed);

@@ -66,7 +66,7 @@ async function clientOptions(profile: StoredProfile, connectTimeoutMs: number, l
 }
 
 /** Starts a session for a profile and waits until it is usable; credentials are added before anything else runs. */
-async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, logger: Logger): Promise<ZkClient> {
+async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, logger: Logger, failFast: boolean): Promise<ZkClient> {
   const connectString = profileConnectString(profile);
   const problem = connectStringProblem(profile.connectString);
   if (problem !== undefined) throw apiFailure('connectFailed', `The connect string is not valid: ${problem}.`);
@@ -78,7 +78,7 @@ async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, 
     throw apiFailure('connectFailed', `The connect string "${profile.connectString}" is not valid: ${(err as Error).message}`);
   }
   try {
-    await awaitSession(client, connectString, connectTimeoutMs);
+    await awaitSession(client, connectString, connectTimeoutMs, failFast);
     if (profile.auth !== undefined) await client.addAuth('digest', `${profile.auth.user}:${profile.auth.password}`);
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -103,8 +103,9 @@ export class ConnectionRegistry {
     this.closeListeners.add(listener);
   }
 
-  async openProfile(profile: StoredProfile): Promise<ConnectionInfo> {
-    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger);
+  /** failFast: false for a local cluster, whose members may still be starting and refuse for a few seconds. */
+  async openProfile(profile: StoredProfile, failFast = true): Promise<ConnectionInfo> {
+    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger, failFast);
     const connectionId = randomUUID();
     const entry: OpenConnection = { connectionId, profile, client };
     this.open.set(connectionId, entry);
@@ -117,9 +118,9 @@ export class ConnectionRegistry {
     return this.info(entry);
   }
 
-  async test(profile: StoredProfile): Promise<TestConnectionResult> {
+  async test(profile: StoredProfile, failFast = true): Promise<TestConnectionResult> {
     const started = Date.now();
-    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger);
+    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger, failFast);
     try {
       const server = client.currentServer ?? '';
       const rootExists = (await client.exists('/')) !== null;

@@ -83,6 +83,17 @@ export function connectStringProblem(connectString: string): string | undefined 
   return undefined;
 }
 
+/** The servers of a connect string as one order-free key: "b:2,a:1/app" and "a:1,b:2" name the same ensemble. */
+export function serverSetKey(connectString: string): string {
+  return connectString
+    .split('/')[0]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .sort()
+    .join(',');
+}
+
 /** Fisher-Yates, so every client of an ensemble does not start on the same server. */
 export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
   const result = [...items];
