@@ -6,8 +6,9 @@ import type { Locator, Page } from 'playwright-core';
 import { ZkClient } from '../../node-core/client/index.js';
 import { startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { goTo, openWorkspace, screenshot, until } from './helpers/ui.js';
+import { goTo, openWorkspace, screenshot, screenshotIfFailed, until } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
+import { createChildren } from './helpers/zkData.js';
 import { tapApi, type ApiTap } from './helpers/apiTap.js';
 
 let web: WebMode;
@@ -36,24 +37,13 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
       target = await startTarget(kind, { size: 1 });
       zk = await ZkClient.connect(target.connectString);
       await zk.create('/huge');
-      let next = 0;
-      // Pipelined creates: the session keeps hundreds in flight, so 20,000 take seconds.
-      await Promise.all(
-        Array.from({ length: 400 }, async () => {
-          while (next < children) {
-            const i = next++;
-            await zk.create(`/huge/n-${String(i).padStart(5, '0')}`, null);
-          }
-        }),
-      );
+      await createChildren(zk, '/huge', 'n-', children);
       page = await browser.newPage();
       tap = await tapApi(page);
       ws = await openWorkspace(page, web.url, kind, target.connectString);
     }, 180_000);
 
-    afterEach(async (context) => {
-      if (context.task.result?.state === 'fail') await screenshot(page, `failed-${kind}-${context.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    });
+    afterEach((context) => screenshotIfFailed(page, context.task, `failed-${kind}`));
 
     afterAll(async () => {
       await web.closeConnections();

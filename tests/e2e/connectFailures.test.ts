@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { freePort } from '../helpers/ports.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { createProfile, openApp, screenshot } from './helpers/ui.js';
+import { createProfile, openApp, screenshot, screenshotIfFailed } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
 
 let web: WebMode;
@@ -23,9 +23,7 @@ beforeAll(async () => {
   await openApp(page, web.url);
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await screenshot(page, `failed-${context.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-});
+afterEach((context) => screenshotIfFailed(page, context.task));
 
 afterAll(async () => {
   await browser?.close();

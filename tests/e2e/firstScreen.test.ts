@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { screenshot, treeRow, until } from './helpers/ui.js';
+import { screenshot, screenshotIfFailed, treeRow, until } from './helpers/ui.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paddock-e2e-first-'));
 let child: ChildProcess;
@@ -39,9 +39,7 @@ beforeAll(async () => {
   page = await browser.newPage();
 }, 60_000);
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await screenshot(page, `failed-${context.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-});
+afterEach((context) => screenshotIfFailed(page, context.task));
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');

@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ZkClient } from '../../node-core/client/index.js';
 import { startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
-import { editor, expectEditorText, goTo, openWorkspace, screenshot, treeRow, until } from './helpers/ui.js';
+import { editor, expectEditorText, goTo, openWorkspace, screenshot, screenshotIfFailed, treeRow, until } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
 
 let web: WebMode;
@@ -51,9 +51,7 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
       ws = await openWorkspace(page, web.url, kind, target.connectString);
     }, 120_000);
 
-    afterEach(async (context) => {
-      if (context.task.result?.state === 'fail') await screenshot(page, `failed-${kind}-${context.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    });
+    afterEach((context) => screenshotIfFailed(page, context.task, `failed-${kind}`));
 
     afterAll(async () => {
       await web.closeConnections();
