@@ -109,7 +109,12 @@ export function keeperApiError(code: number, path?: string): ApiError {
 /** Any thrown value to an ApiError; unexpected errors say what happened without leaking internals such as secrets. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiFailure) return err.error;
-  if (err instanceof ConnectionLossError) return { ...keeperApiError(err.code), message: `${userMessage(err.code, undefined)} (${err.reason})` };
+  if (err instanceof ConnectionLossError) {
+    const message = err.sent
+      ? `${userMessage(err.code, undefined)} (${err.reason})`
+      : `Nothing was sent: the connection to ZooKeeper is down (${err.reason}). The client keeps reconnecting; try again once it is back.`;
+    return { ...keeperApiError(err.code), message };
+  }
   if (err instanceof KeeperError) return keeperApiError(err.code, err.path);
   const message = err instanceof Error ? err.message : String(err);
   return { code: ApiErrorCode.internal, name: 'internal', message: `Unexpected failure: ${message}` };

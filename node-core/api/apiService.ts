@@ -2,6 +2,7 @@
 // in and get responses and events out. Every request is validated, read-only profiles are enforced, and every
 // failure becomes an ApiError value; nothing a peer sends can throw into the transport.
 import { randomUUID } from 'node:crypto';
+import { serverSetKey } from '../client/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { apiFailure, toApiError } from './apiError.js';
 import { ClusterBackendRegistry } from './clusterBackend.js';
@@ -23,8 +24,10 @@ import {
 } from './contract.js';
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
+import { deleteSubtreeStep } from './batchedDelete.js';
 import {
   copySubtree,
+  defaultSubtreeMax,
   deleteNode,
   exportSubtree,
   importSubtree,
@@ -61,6 +64,18 @@ export interface ApiPeer {
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<{ result: ApiResult<M> } | { error: ApiError }>;
   /** The peer went away: its subscriptions end. */
   close(): void;
+}
+
+const pathFields = new Set(['params.path', 'params.from', 'params.to']);
+
+/** A bad path is the user's typing, not a broken request: say which path and why, without the method's name. */
+function invalidParamsError(method: ApiMethod, rawParams: unknown, field: string, problem: string): ApiError {
+  const value = pathFields.has(field) ? (rawParams as Record<string, unknown> | undefined)?.[field.slice('params.'.length)] : undefined;
+  const message =
+    typeof value === 'string'
+      ? `"${value.slice(0, 200)}" is not a valid znode path: ${problem}.`
+      : `Invalid request to ${method}: ${field} ${problem}.`;
+  return { code: ApiErrorCode.invalidParams, name: 'invalidParams', message, field };
 }
 
 export class ApiService {
@@ -147,16 +162,7 @@ export class ApiService {
 
   private async dispatch<M extends ApiMethod>(method: M, rawParams: unknown, peer: PeerContext): Promise<{ result: ApiResult<M> } | { error: ApiError }> {
     const checked = validateParams(method, rawParams);
-    if (!checked.ok) {
-      return {
-        error: {
-          code: ApiErrorCode.invalidParams,
-          name: 'invalidParams',
-          message: `Invalid request to ${method}: ${checked.at} ${checked.problem}.`,
-          field: checked.at,
-        },
-      };
-    }
+    if (!checked.ok) return { error: invalidParamsError(method, rawParams, checked.at, checked.problem) };
     try {
       if (writeMethods.has(method)) this.refuseIfReadOnly((checked.value as { connectionId: string }).connectionId, method);
       const handler = this.handlers[method] as (params: ApiParams<M>, peer: PeerContext) => Promise<ApiResult<M>>;
@@ -168,6 +174,13 @@ export class ApiService {
       else this.log.debug(`${method} failed: ${error.name}`);
       return { error };
     }
+  }
+
+  /** A local cluster's members may still be starting: connecting to it waits out refusals instead of failing fast. */
+  private async isLocalCluster(connectString: string): Promise<boolean> {
+    const key = serverSetKey(connectString);
+    const clusters = await this.clusters.listAll().catch(() => []);
+    return clusters.some((c) => serverSetKey(c.connectString) === key);
   }
 
   private refuseIfReadOnly(connectionId: string, method: ApiMethod): void {
@@ -192,9 +205,12 @@ export class ApiService {
           profileId !== undefined
             ? await this.profiles.get(profileId)
             : storedProfile(profile!, profile!.id ?? 'unsaved', profile!.id === undefined ? undefined : (await this.profiles.list()).find((p) => p.id === profile!.id));
-        return this.connections.test(stored);
+        return this.connections.test(stored, !(await this.isLocalCluster(stored.connectString)));
       },
-      'connection.open': async ({ profileId }) => this.connections.openProfile(await this.profiles.get(profileId)),
+      'connection.open': async ({ profileId }) => {
+        const profile = await this.profiles.get(profileId);
+        return this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+      },
       'connection.close': async ({ connectionId }) => {
         await this.connections.close(connectionId);
         return {};
@@ -206,7 +222,8 @@ export class ApiService {
       'znode.set': async (p) => setNode(client(p.connectionId), p.path, p.data, p.expectedVersion),
       'znode.create': async (p) => createNode(client(p.connectionId), p),
       'znode.deletePreview': async (p) => previewDelete(client(p.connectionId), p.path, p.max),
-      'znode.delete': async (p) => deleteNode(client(p.connectionId), p.path, p),
+      'znode.delete': async (p) =>
+        p.step === true ? deleteSubtreeStep(client(p.connectionId), p.path, p.max ?? defaultSubtreeMax) : deleteNode(client(p.connectionId), p.path, p),
       'znode.copy': async (p) => copySubtree(client(p.connectionId), p.from, p.to, p.max),
       'znode.move': async (p) => moveSubtree(client(p.connectionId), p.from, p.to, p.max),
       'znode.getAcl': async (p) => getAcl(client(p.connectionId), p.path),

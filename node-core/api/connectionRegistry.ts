@@ -2,10 +2,11 @@
 // (chroot, digest auth, TLS files), reporting its state changes as events, and closing it.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ZkClient, type ZkClientOptions, type ZkClientState, type ZkTlsOptions } from '../client/index.js';
+import { connectStringProblem, ZkClient, type ZkClientOptions, type ZkClientState, type ZkTlsOptions } from '../client/index.js';
 import type { Logger } from '../log/logger.js';
 import { hexLong } from '../protocol/javaText.js';
 import { ApiFailure, apiFailure } from './apiError.js';
+import { awaitSession } from './connectFailure.js';
 import type { ApiEventName, ApiEvents, ConnectionInfo, TestConnectionResult } from './contract.js';
 import type { StoredProfile } from './profileStore.js';
 
@@ -65,8 +66,10 @@ async function clientOptions(profile: StoredProfile, connectTimeoutMs: number, l
 }
 
 /** Starts a session for a profile and waits until it is usable; credentials are added before anything else runs. */
-async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, logger: Logger): Promise<ZkClient> {
+async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, logger: Logger, failFast: boolean): Promise<ZkClient> {
   const connectString = profileConnectString(profile);
+  const problem = connectStringProblem(profile.connectString);
+  if (problem !== undefined) throw apiFailure('connectFailed', `The connect string is not valid: ${problem}.`);
   let client: ZkClient;
   try {
     client = new ZkClient(connectString, await clientOptions(profile, connectTimeoutMs, logger));
@@ -75,16 +78,13 @@ async function connectProfile(profile: StoredProfile, connectTimeoutMs: number, 
     throw apiFailure('connectFailed', `The connect string "${profile.connectString}" is not valid: ${(err as Error).message}`);
   }
   try {
-    await client.waitForConnected(connectTimeoutMs);
+    await awaitSession(client, connectString, connectTimeoutMs, failFast);
     if (profile.auth !== undefined) await client.addAuth('digest', `${profile.auth.user}:${profile.auth.password}`);
   } catch (err) {
     await client.close().catch(() => undefined);
     if (client.state === 'authFailed') throw apiFailure('connectFailed', `The server refused the credentials of user "${profile.auth?.user ?? ''}".`);
-    throw apiFailure(
-      'connectFailed',
-      `Could not connect to ${profile.connectString}: no server accepted a session within ${Math.round(connectTimeoutMs / 1000)} s ` +
-        `(${(err as Error).message}).`,
-    );
+    if (err instanceof ApiFailure) throw err;
+    throw apiFailure('connectFailed', `Could not connect to ${profile.connectString}: ${(err as Error).message}.`);
   }
   return client;
 }
@@ -103,8 +103,9 @@ export class ConnectionRegistry {
     this.closeListeners.add(listener);
   }
 
-  async openProfile(profile: StoredProfile): Promise<ConnectionInfo> {
-    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger);
+  /** failFast: false for a local cluster, whose members may still be starting and refuse for a few seconds. */
+  async openProfile(profile: StoredProfile, failFast = true): Promise<ConnectionInfo> {
+    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger, failFast);
     const connectionId = randomUUID();
     const entry: OpenConnection = { connectionId, profile, client };
     this.open.set(connectionId, entry);
@@ -117,9 +118,9 @@ export class ConnectionRegistry {
     return this.info(entry);
   }
 
-  async test(profile: StoredProfile): Promise<TestConnectionResult> {
+  async test(profile: StoredProfile, failFast = true): Promise<TestConnectionResult> {
     const started = Date.now();
-    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger);
+    const client = await connectProfile(profile, this.connectTimeoutMs, this.options.logger, failFast);
     try {
       const server = client.currentServer ?? '';
       const rootExists = (await client.exists('/')) !== null;

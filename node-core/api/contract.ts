@@ -19,6 +19,7 @@ import {
   type Schema,
   type ValidationResult,
 } from './schema.js';
+import { znodePathProblem } from './znodePath.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -102,6 +103,7 @@ export const ApiErrorCode = {
   consoleFailed: 1012,
   unsupported: 1013,
   invalidSnapshot: 1014,
+  dataTooLarge: 1015,
 } as const;
 
 export type ApiErrorCodeName = keyof typeof ApiErrorCode;
@@ -444,10 +446,13 @@ export interface ApiMethods {
     result: { path: string; stat: ApiStat };
   };
   'znode.deletePreview': { params: ConnectionParams & { path: string; max?: number }; result: DeletePreview };
-  /** Non-recursive deletes honour expectedVersion; recursive ones refuse subtrees larger than max (default 10000). */
+  /**
+   * Non-recursive deletes honour expectedVersion; recursive ones refuse subtrees larger than max (default 10000),
+   * unless `step`: then about max nodes go per call, children first, and `done` says when the subtree is gone.
+   */
   'znode.delete': {
-    params: ConnectionParams & { path: string; recursive?: boolean; expectedVersion?: number; max?: number };
-    result: { deleted: number };
+    params: ConnectionParams & { path: string; recursive?: boolean; expectedVersion?: number; max?: number; step?: boolean };
+    result: { deleted: number; done?: boolean };
   };
   'znode.copy': { params: ConnectionParams & { from: string; to: string; max?: number }; result: { copied: number; atomic: boolean } };
   'znode.move': { params: ConnectionParams & { from: string; to: string; max?: number }; result: { moved: number; atomic: boolean } };
@@ -568,14 +573,7 @@ export interface AuthReply {
 // ---------------------------------------------------------------------------------------------------------------
 
 const maxPath = 4096;
-const znodePath = refine(string({ min: 1, max: maxPath }), (p) => {
-  if (p[0] !== '/') return 'a znode path must start with "/"';
-  if (p.length > 1 && p.endsWith('/')) return 'a znode path must not end with "/"';
-  if (p.includes('//')) return 'a znode path must not contain an empty name ("//")';
-  if (/\/\.\.?(\/|$)/.test(p)) return 'a znode path must not contain "." or ".." names';
-  if (p.includes('\u0000')) return 'a znode path must not contain the null character';
-  return undefined;
-});
+const znodePath = refine(string({ min: 1, max: maxPath }), znodePathProblem);
 const base64 = string({ max: 64 * 1024 * 1024, pattern: /^[A-Za-z0-9+/]*={0,2}$/, patternText: 'must be base64' });
 const id = string({ min: 1, max: 200 });
 const version = integer({ min: -1, max: 2 ** 31 - 1 });
@@ -659,6 +657,7 @@ export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
     recursive: optional(boolean()),
     expectedVersion: optional(version),
     max: optional(limit(1_000_000)),
+    step: optional(boolean()),
   }),
   'znode.copy': object({ ...connection, from: znodePath, to: znodePath, max: optional(limit(1_000_000)) }),
   'znode.move': object({ ...connection, from: znodePath, to: znodePath, max: optional(limit(1_000_000)) }),

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProfileInput, ProfileView, TlsFiles } from './contract.js';
 import { apiFailure } from './apiError.js';
+import { connectStringProblem } from '../client/connectString.js';
 
 export interface StoredProfile {
   id: string;
@@ -85,6 +86,8 @@ export class ProfileStore {
       const profiles = [...(await this.list())];
       const index = input.id === undefined ? -1 : profiles.findIndex((p) => p.id === input.id);
       if (input.id !== undefined && index < 0) throw apiFailure('unknownProfile', `There is no saved connection profile with id "${input.id}".`);
+      const problem = connectStringProblem(input.connectString);
+      if (problem !== undefined) throw apiFailure('invalidParams', `Not saved: ${problem}.`, { field: 'params.profile.connectString' });
       const stored = storedProfile(input, input.id ?? randomUUID(), index >= 0 ? profiles[index] : undefined);
       if (index >= 0) profiles[index] = stored;
       else profiles.push(stored);

@@ -62,7 +62,7 @@ async function commitInBatches(client: ZkClient, ops: readonly TransactionOp[]):
   return batches.length;
 }
 
-function refuseProtectedRoot(path: string, what: string): void {
+export function refuseProtectedRoot(path: string, what: string): void {
   if (path === '/' || path === '/zookeeper') {
     throw new ApiFailure({ ...keeperApiError(ErrorCode.badArguments, path), message: `${path} cannot be ${what}: ZooKeeper itself needs it.` });
   }
@@ -117,12 +117,20 @@ export async function deleteNode(
   const max = options.max ?? defaultSubtreeMax;
   const walk = await walkExisting(client, path, max);
   if (!walk.complete) throw tooMany(path, max, 'delete');
-  const deepestFirst = [...walk.nodes].reverse();
+  return { deleted: await deleteDeepestFirst(client, walk.nodes, path, options.expectedVersion ?? -1) };
+}
+
+/**
+ * Deletes walked nodes (parents before children in `nodes`) children first, in transactions that fit; nodes someone
+ * else removed meanwhile count as done. expectedVersion guards `root` only. Returns how many this call removed.
+ */
+export async function deleteDeepestFirst(client: ZkClient, nodes: readonly WalkedNode[], root: string, expectedVersion: number): Promise<number> {
+  const deepestFirst = [...nodes].reverse();
   const ops: TransactionOp[] = deepestFirst.map((n) => ({
     op: 'delete',
     path: n.path,
     // The version check covers the root only, so "delete what I looked at" holds for the node the user chose.
-    version: n.path === path ? (options.expectedVersion ?? -1) : -1,
+    version: n.path === root ? expectedVersion : -1,
   }));
   let deleted = 0;
   for (const batch of splitIntoBatches(ops)) {
@@ -145,7 +153,7 @@ export async function deleteNode(
       }
     }
   }
-  return { deleted };
+  return deleted;
 }
 
 interface ReadNode {

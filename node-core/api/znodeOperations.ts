@@ -26,6 +26,7 @@ import type {
   ZnodeData,
 } from './contract.js';
 import { openAclUnsafe } from '../client/index.js';
+import { refuseOversizedData } from './requestSize.js';
 
 const defaultPageSize = 1000;
 
@@ -55,8 +56,10 @@ async function conflictFailure(client: ZkClient, path: string, withAcl: boolean)
 }
 
 export async function setNode(client: ZkClient, path: string, data: string, expectedVersion = -1): Promise<{ stat: ApiStat }> {
+  const bytes = decodeBase64(data);
+  refuseOversizedData(path, bytes?.length ?? 0);
   try {
-    return { stat: toApiStat(await client.setData(path, decodeBase64(data), expectedVersion)) };
+    return { stat: toApiStat(await client.setData(path, bytes, expectedVersion)) };
   } catch (err) {
     if (err instanceof KeeperError && err.code === ErrorCode.badVersion) throw await conflictFailure(client, path, false);
     throw err;
@@ -64,13 +67,41 @@ export async function setNode(client: ZkClient, path: string, data: string, expe
 }
 
 export async function createNode(client: ZkClient, params: ApiParams<'znode.create'>): Promise<{ path: string; stat: ApiStat }> {
+  const data = decodeBase64(params.data);
+  refuseOversizedData(params.path, data?.length ?? 0);
   if (params.createParents === true) await createAncestors(client, params.path);
-  const created = await client.createWithStat(params.path, decodeBase64(params.data), {
-    mode: createModeValue(params.mode),
-    acl: params.acl === undefined ? openAclUnsafe : fromApiAcl(params.acl),
-    ...(params.ttlMs !== undefined ? { ttl: params.ttlMs } : {}),
-  });
-  return { path: created.path, stat: toApiStat(created.stat) };
+  try {
+    const created = await client.createWithStat(params.path, data, {
+      mode: createModeValue(params.mode),
+      acl: params.acl === undefined ? openAclUnsafe : fromApiAcl(params.acl),
+      ...(params.ttlMs !== undefined ? { ttl: params.ttlMs } : {}),
+    });
+    return { path: created.path, stat: toApiStat(created.stat) };
+  } catch (err) {
+    throw createFailure(err, params);
+  }
+}
+
+/** A create's NoNode is about the parent and its Unimplemented about TTL support: say so, not "/a/b does not exist". */
+function createFailure(err: unknown, params: ApiParams<'znode.create'>): unknown {
+  if (!(err instanceof KeeperError)) return err;
+  const parent = parentOf(params.path);
+  if (err.code === ErrorCode.noNode) {
+    return new ApiFailure({
+      ...keeperApiError(err.code, params.path),
+      message: `Cannot create ${params.path}: its parent ${parent} does not exist. Create ${parent} first, or tick "Create missing parents".`,
+    });
+  }
+  const isTtl = params.mode === 'persistentWithTtl' || params.mode === 'persistentSequentialWithTtl';
+  if (isTtl && (err.code === ErrorCode.unimplemented || err.code === ErrorCode.badArguments)) {
+    return new ApiFailure({
+      ...keeperApiError(err.code, params.path),
+      message:
+        `Cannot create ${params.path} with a TTL: the server does not accept TTL nodes. They need ` +
+        'zookeeper.extendedTypesEnabled=true on every server (ZooKeeper 3.5.3 or newer).',
+    });
+  }
+  return err;
 }
 
 async function createAncestors(client: ZkClient, path: string): Promise<void> {

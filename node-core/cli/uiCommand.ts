@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ClusterBackendRegistry } from '../api/clusterBackend.js';
+import { ClusterBackendRegistry, type ClusterBackend } from '../api/clusterBackend.js';
 import { startApiServer, type ApiServerHandle } from '../api/wsServer.js';
 import type { EngineKind } from '../cluster/types.js';
 import { userDataDir } from '../cluster/userDataDir.js';
@@ -77,6 +77,19 @@ function parseUiArgs(args: string[]): UiOptions {
   return { port, cluster: values['no-cluster'] !== true, engine, nodes, profilesPath: values.profiles, clustersDir };
 }
 
+const leaderWaitMs = 60_000;
+
+/** Polls the backend until the cluster has a leader (its members serve clients) or timeoutMs passes. */
+async function waitForLeader(backend: ClusterBackend, clusterId: string, timeoutMs: number): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const leaderId = (await backend.list()).find((c) => c.clusterId === clusterId)?.leaderId;
+    if (leaderId !== undefined) return leaderId;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
+}
+
 /** Starts the local cluster and opens a connection for it on the API's side, so the GUI shows it as a tab. */
 async function startLocalCluster(server: ApiServerHandle, options: UiOptions, out: (line: string) => void): Promise<void> {
   const service = server.service;
@@ -88,6 +101,9 @@ async function startLocalCluster(server: ApiServerHandle, options: UiOptions, ou
       ? await backend.start(existing.clusterId)
       : await backend.create({ name: localClusterName, nodes: options.nodes });
   out(`local cluster (${options.engine}, ${cluster.members.length} members${existing !== undefined ? ', from an earlier run' : ''}): ${cluster.connectString}`);
+  // The members are spawned, not yet serving: connecting now would be refused (and the API says so at once).
+  const leaderId = await waitForLeader(backend, cluster.clusterId, leaderWaitMs);
+  out(leaderId === undefined ? `no leader after ${leaderWaitMs / 1000} s; connecting anyway` : `local cluster serving, leader: member ${leaderId}`);
   const saved = (await service.profiles.list()).find((p) => p.name === localProfileName);
   const profile = await service.profiles.save({
     ...(saved !== undefined ? { id: saved.id } : {}),
@@ -98,7 +114,7 @@ async function startLocalCluster(server: ApiServerHandle, options: UiOptions, ou
   const peer = service.connectPeer(() => undefined);
   const opened = await peer.call('connection.open', { profileId: profile.id });
   if ('error' in opened) out(`could not open a connection to the local cluster: ${opened.error.message}`);
-  else out(`opened profile "${localProfileName}" (session ${opened.result.sessionId})`);
+  else out(`opened profile "${localProfileName}" (session ${opened.result.sessionId}); the GUI shows it in front`);
 }
 
 export async function runUiCommand(args: string[]): Promise<number> {
@@ -142,17 +158,24 @@ export async function runUiCommand(args: string[]): Promise<number> {
     return 1;
   }
   out(`Paddock UI: ${server.webUrl}`);
+  out('');
+  out(`  Open ${server.webUrl} in a browser to use Paddock (the token in it is this run's password).`);
+  out(options.cluster ? '  Ctrl-C stops the app and its cluster (its data is kept for the next run).' : '  Ctrl-C stops the app.');
+  out('');
 
   let stopping: Promise<void> | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
   const stop = (signal: string) => {
     if (stopping !== undefined) return;
-    out(`${signal}: stopping`);
+    out(`${signal}: stopping${options.cluster ? ' the local cluster and' : ''} the GUI…`);
     stopping = server
       .close()
       .catch((error: unknown) => logger.warn(`shutdown: ${(error as Error).message}`))
-      .finally(() => finish(0));
+      .finally(() => {
+        out('stopped.');
+        finish(0);
+      });
   };
   const onSigint = () => stop('SIGINT');
   const onSigterm = () => stop('SIGTERM');

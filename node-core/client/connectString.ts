@@ -47,6 +47,53 @@ export function parseConnectString(connectString: string): ParsedConnectString {
   return { hosts, chroot };
 }
 
+const hostName = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+
+/**
+ * What is wrong with a connect string a person typed ("foo bar", "host:port:x", an empty entry), in words; undefined
+ * when every entry is a host name or address with an optional valid port. Stricter than parseConnectString, which
+ * accepts whatever it can split, so a typo is caught when a profile is saved rather than after a connect timeout.
+ */
+export function connectStringProblem(connectString: string): string | undefined {
+  const trimmed = connectString.trim();
+  if (trimmed === '') return 'the connect string is empty; give host:port pairs separated by commas, e.g. zk1:2181,zk2:2181';
+  const slash = trimmed.indexOf('/');
+  const hostPart = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  if (slash >= 0 && slash < trimmed.length - 1) {
+    try {
+      validatePath(trimmed.slice(slash));
+    } catch (err) {
+      return `the chroot "${trimmed.slice(slash)}" is not a valid path: ${(err as Error).message}`;
+    }
+  }
+  const entries = hostPart.split(',');
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (entry === '') return `"${connectString}" has an empty server entry; separate host:port pairs with single commas`;
+    if (/\s/.test(entry)) return `"${entry}" contains a space; separate servers with commas, e.g. zk1:2181,zk2:2181`;
+    let host: HostPort;
+    try {
+      host = parseHost(entry);
+    } catch (err) {
+      return `${(err as Error).message} (a port is a number from 1 to 65535)`;
+    }
+    const isIpv6 = entry.startsWith('[');
+    if (!isIpv6 && !hostName.test(host.host)) return `"${host.host}" in "${entry}" is not a host name or IP address`;
+  }
+  return undefined;
+}
+
+/** The servers of a connect string as one order-free key: "b:2,a:1/app" and "a:1,b:2" name the same ensemble. */
+export function serverSetKey(connectString: string): string {
+  return connectString
+    .split('/')[0]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .sort()
+    .join(',');
+}
+
 /** Fisher-Yates, so every client of an ensemble does not start on the same server. */
 export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
   const result = [...items];

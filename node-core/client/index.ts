@@ -24,7 +24,7 @@ export {
   type ZkTlsOptions,
 } from './zkConnection.js';
 export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
-export { parseConnectString, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
+export { parseConnectString, connectStringProblem, serverSetKey, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
 export { adminCommand } from './adminCommand.js';
 export { parseSrvr, type SrvrReply } from './srvrReply.js';

@@ -91,6 +91,8 @@ export type ZkClientEvents = {
   state: [state: ZkClientState];
   /** Every watch notification the server sends, with the chroot-relative path. */
   watch: [event: WatchedEvent];
+  /** One attempt to reach `server` ("host:port") failed; the client moves on to the next server. */
+  connectFailed: [server: string, error: Error];
 } & { [S in ZkClientState]: [] };
 
 export type Data = Buffer | string | null | undefined;
@@ -344,6 +346,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
         }
         failures++;
         this.log.debug(`connect to ${host.host}:${host.port} failed: ${(err as Error).message}`);
+        this.emit('connectFailed', `${host.host}:${host.port}`, err as Error);
         this.failQueue(err instanceof KeeperError ? err : new ConnectionLossError((err as Error).message));
         continue;
       }
@@ -450,7 +453,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   private failQueue(error: Error): void {
-    for (const queued of this.queue.splice(0)) queued.fail(error);
+    // Queued requests were never written to any socket, whatever the connection's error says.
+    const notSent = error instanceof ConnectionLossError ? new ConnectionLossError(error.reason, false) : error;
+    for (const queued of this.queue.splice(0)) queued.fail(notSent);
   }
 
   private onWatcherEvent(raw: WatcherEvent): void {

@@ -52,9 +52,15 @@ export interface ZkReply {
   body: JuteReader;
 }
 
-/** The socket is gone (or never came up); requests in flight on it have an unknown outcome. */
+/**
+ * The socket is gone (or never came up); requests in flight on it have an unknown outcome. `sent` is false for a
+ * request that waited for a connection and never went out: that one certainly did not happen.
+ */
 export class ConnectionLossError extends KeeperError {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly sent = true,
+  ) {
     super(ErrorCode.connectionLoss);
     this.name = 'ConnectionLossError';
     this.message = `${this.message}: ${reason}`;

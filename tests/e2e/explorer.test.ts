@@ -20,6 +20,7 @@ import {
 } from './helpers/ui.js';
 import { startWebMode, type WebMode } from './helpers/webMode.js';
 import { tapApi, type ApiTap } from './helpers/apiTap.js';
+import { createChildren } from './helpers/zkData.js';
 
 let target: ZkTarget;
 let web: WebMode;
@@ -254,16 +255,7 @@ describe('the explorer against Paddock', () => {
     const total = 50_000;
     const started = Date.now();
     await zk.create('/big');
-    let next = 0;
-    // Many creates in flight at once: the session pipelines them, so 50,000 take seconds, not minutes.
-    await Promise.all(
-      Array.from({ length: 500 }, async () => {
-        while (next < total) {
-          const i = next++;
-          await zk.create(`/big/item-${String(i).padStart(5, '0')}`, null);
-        }
-      }),
-    );
+    await createChildren(zk, '/big', 'item-', total);
     const created = Date.now();
     await page.getByTestId('conn-tab-paddock').click();
     await goTo(ws, '/big');

@@ -85,6 +85,12 @@ describe('the local cluster dashboard', () => {
     await until(async () => /^\d+$/.test((await newest.getAttribute('data-duration-ms')) ?? ''), 'the member-reported election duration');
     expect(Number(await newest.getAttribute('data-duration-ms'))).toBeGreaterThan(0);
     expect(await view.getByTestId('election-entry').count()).toBeGreaterThanOrEqual(2);
+    // The timeline outlives a page reload.
+    const seen = await view.getByTestId('election-entry').count();
+    await page.reload();
+    await page.getByTestId('nav-clusters').click();
+    await until(async () => (await view.getByTestId('election-entry').count()) >= seen, `the ${seen} timeline entries after a reload`, 30_000);
+    expect(await view.getByTestId('election-entry').first().getAttribute('data-leader')).toBe(newLeader);
     await view.getByTestId(`member-${oldLeader}-start`).waitFor();
     console.log(`leader ${oldLeader} killed; member ${newLeader} leads after ${Date.now() - killedAt} ms`);
     await screenshot(page, 'cluster-after-failover-light');

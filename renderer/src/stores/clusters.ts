@@ -1,7 +1,7 @@
 // Local clusters: their members (kept current by cluster events), an election timeline per cluster, each member's
 // recent log lines, and server.facts sampled over time for the dashboard's charts.
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type {
   ClusterInfo,
   ClusterMemberInfo,
@@ -49,13 +49,25 @@ export const chartedMetrics = ['zk_avg_latency', 'zk_outstanding_requests', 'zk_
 export type ChartedMetric = (typeof chartedMetrics)[number];
 
 const maxLogLines = 1000;
+/** Election timelines outlive a page reload (per browser tab), so a reload does not erase what was seen. */
+const timelinesKey = 'paddock.electionTimelines';
+
+function storedTimelines(): Record<string, ElectionEntry[]> {
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(timelinesKey) ?? '{}');
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, ElectionEntry[]>) : {};
+  } catch {
+    return {};
+  }
+}
 const maxSamples = 120;
 
 export const useClustersStore = defineStore('clusters', () => {
   const clusters = ref<ClusterInfo[]>([]);
   const backends = ref<string[]>([]);
   const selectedId = ref<string>();
-  const timelines = ref<Record<string, ElectionEntry[]>>({});
+  const timelines = ref<Record<string, ElectionEntry[]>>(storedTimelines());
+  watch(timelines, (value) => sessionStorage.setItem(timelinesKey, JSON.stringify(value)), { deep: true });
   const leaderlessSince = new Map<string, number>();
   const logs = ref<Record<string, LogLine[]>>({});
   const facts = ref<Record<string, MemberFacts[]>>({});
@@ -137,6 +149,7 @@ export const useClustersStore = defineStore('clusters', () => {
     });
     client.on('cluster.removed', ({ clusterId }) => {
       clusters.value = clusters.value.filter((c) => c.clusterId !== clusterId);
+      delete timelines.value[clusterId];
       if (selectedId.value === clusterId) selectedId.value = clusters.value[0]?.clusterId;
     });
   }

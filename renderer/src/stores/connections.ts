@@ -10,6 +10,11 @@ export type FixedTab = 'home' | 'clusters';
 export const useConnectionsStore = defineStore('connections', () => {
   const open = ref<ConnectionInfo[]>([]);
   const activeTab = ref<string>('home');
+  /**
+   * Until the user picks a tab, a connection that appears (the one `paddock ui` opens for its local cluster, maybe
+   * seconds after the page loaded) comes to the front: the first screen shows a cluster, not an empty profile list.
+   */
+  let followNewConnections = true;
   let listening = false;
 
   function listen(): void {
@@ -35,10 +40,17 @@ export const useConnectionsStore = defineStore('connections', () => {
     open.value = open.value.filter((c) => ids.has(c.connectionId));
     for (const info of listed) {
       const known = open.value.find((c) => c.connectionId === info.connectionId);
-      if (known === undefined) open.value.push(info);
-      else Object.assign(known, info);
+      if (known === undefined) {
+        open.value.push(info);
+        if (followNewConnections && activeTab.value === 'home') activeTab.value = info.connectionId;
+      } else Object.assign(known, info);
     }
     if (activeTab.value !== 'home' && activeTab.value !== 'clusters' && !ids.has(activeTab.value)) activeTab.value = 'home';
+  }
+
+  /** The user chose a tab: from now on tabs come to the front only when the user asks. */
+  function userPicked(): void {
+    followNewConnections = false;
   }
 
   async function openProfile(profileId: string): Promise<ConnectionInfo> {
@@ -61,5 +73,5 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   const active = computed(() => get(activeTab.value));
 
-  return { open, activeTab, active, refresh, openProfile, close, get };
+  return { open, activeTab, active, refresh, openProfile, close, get, userPicked };
 });

@@ -200,7 +200,13 @@ function createExplorerStore(connectionId: string) {
       if (refreshTimer !== undefined) return;
       refreshTimer = setTimeout(() => {
         refreshTimer = undefined;
-        const paths = [...pendingRefresh].filter((p) => listings.value.has(p));
+        const paths = new Set<string>();
+        for (const p of pendingRefresh) {
+          if (listings.value.has(p)) paths.add(p);
+          // A node never expanded (often one that had no children) has no listing, but its row shows its child
+          // count and expand arrow from its stat: re-reading the parent's listing brings that stat up to date.
+          else if (p !== '/' && listings.value.has(parentOf(p))) paths.add(parentOf(p));
+        }
         pendingRefresh.clear();
         for (const p of paths) void refreshListing(p);
       }, refreshDelayMs);

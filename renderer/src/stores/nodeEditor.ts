@@ -6,6 +6,7 @@ import type { ApiAcl, ApiStat, ZnodeChangeType, ZnodeData } from '../../../node-
 import { api } from '../api/apiConnection.js';
 import { apiErrorOf, badVersionCode, errorText } from '../api/apiErrors.js';
 import type { Charset } from '../data/bytes.js';
+import { parentOf } from '../data/paths.js';
 import { defaultView, encodeEdited, renderData, type DataView } from '../data/dataViews.js';
 
 export interface Conflict {
@@ -38,7 +39,11 @@ function createNodeEditorStore(connectionId: string) {
 
     function showNode(data: ZnodeData, keepView: boolean): void {
       node.value = data;
-      if (!keepView) view.value = defaultView(data.format);
+      // View and charset belong to the node on screen: GBK picked for one node must not follow to the next one.
+      if (!keepView) {
+        view.value = defaultView(data.format);
+        charset.value = 'utf-8';
+      }
       const rendered = renderData(data.data, view.value, charset.value);
       draft.value = rendered.text;
       renderWarning.value = rendered.warning;
@@ -156,8 +161,35 @@ function createNodeEditorStore(connectionId: string) {
       aclStat.value = stat;
     }
 
+    let statTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Children came or went: only the Stat moved (numChildren, cversion, pzxid), so the draft is left alone. */
+    function refreshStatSoon(target: string): void {
+      if (statTimer !== undefined) return;
+      statTimer = setTimeout(() => {
+        statTimer = undefined;
+        const seq = loadSeq;
+        void api()
+          .call('znode.get', { connectionId, path: target })
+          .then((data) => {
+            if (seq !== loadSeq || path.value !== target || node.value === undefined) return;
+            if (data.stat.version === node.value.stat.version) node.value = { ...node.value, stat: data.stat };
+            else handleChange('dataChanged', target);
+          })
+          .catch(() => undefined);
+      }, 300);
+    }
+
     /** A watch event for the selected node: reload quietly unless the user has unsaved edits. */
     function handleChange(type: ZnodeChangeType, changed: string): void {
+      const target = path.value;
+      if (target !== undefined && changed !== target && (type === 'created' || type === 'deleted') && parentOf(changed) === target) {
+        refreshStatSoon(target);
+        return;
+      }
+      if (type === 'childrenChanged' && changed === target) {
+        refreshStatSoon(target);
+        return;
+      }
       if (changed !== path.value) return;
       if (type === 'deleted') {
         deletedRemotely.value = true;

@@ -15,6 +15,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** For afterEach: a picture of the page when the test just failed, named after it. */
+export async function screenshotIfFailed(page: Page | undefined, task: { name: string; result?: { state?: string } }, prefix = 'failed'): Promise<void> {
+  if (page === undefined || task.result?.state !== 'fail') return;
+  await screenshot(page, `${prefix}-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+}
+
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   const shell = page.locator('.shell');
   // A programmatic click, so the switch works with a modal open (its mask covers the header).
@@ -46,6 +52,13 @@ export async function openProfile(page: Page, name: string): Promise<Locator> {
   const ws = page.getByTestId(`workspace-${name}`);
   await ws.locator('[data-testid="tree-row"][data-path="/"]').waitFor();
   return ws;
+}
+
+/** A fresh page's way to a server's tree: load the app, save a profile for it and open that in a tab. */
+export async function openWorkspace(page: Page, url: string, name: string, connectString: string): Promise<Locator> {
+  await openApp(page, url);
+  await createProfile(page, { name, connectString });
+  return openProfile(page, name);
 }
 
 export function treeRow(ws: Locator, path: string): Locator {

@@ -17,6 +17,8 @@ export interface WebMode {
   /** The page URL with its token. */
   url: string;
   dir: string;
+  /** Closes every open connection: a fresh page would otherwise open on one, as the first screen does. */
+  closeConnections(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,12 @@ export async function startWebMode(options: { clusterEngines?: EngineKind[]; tic
     server,
     url: server.webUrl,
     dir,
+    async closeConnections() {
+      const peer = server.service.connectPeer(() => undefined);
+      const listed = await peer.call('connection.list', {});
+      if ('result' in listed) for (const c of listed.result.connections) await peer.call('connection.close', { connectionId: c.connectionId });
+      peer.close();
+    },
     async close() {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
