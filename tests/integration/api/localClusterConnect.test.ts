@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiService } from '../../../node-core/api/apiService.js';
 import type { ApiPeer } from '../../../node-core/api/apiService.js';
 import { ClusterBackendRegistry } from '../../../node-core/api/clusterBackend.js';
-import { LocalClusterBackend } from '../../../node-core/cli/localClusterBackend.js';
+import { LocalClusterBackend } from '../../../node-core/api/localClusterBackend.js';
 import { createLogger } from '../../../node-core/log/logger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paddock-local-connect-'));
