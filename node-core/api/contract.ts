@@ -2,6 +2,7 @@
 // event, the error shape, the wire messages, and a runtime validator for each method's params (the boundary check).
 // Transports (WebSocket, Electron IPC) carry these messages unchanged; the renderer imports only types from here.
 import type { ElectionRecord } from '../protocol/electionRecord.js';
+import type { SrvrReply } from '../client/srvrReply.js';
 import type { MemberRole } from '../protocol/memberRole.js';
 import {
   array,
@@ -332,19 +333,8 @@ export interface SubscribeResult {
 // Server facts
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface SrvrFacts {
-  version?: string;
-  latencyMin?: number;
-  latencyAvg?: number;
-  latencyMax?: number;
-  received?: number;
-  sent?: number;
-  connections?: number;
-  outstanding?: number;
-  zxid?: string;
-  mode?: string;
-  nodeCount?: number;
-}
+/** What `srvr` said (client/srvrReply.ts reads it; the AdminServer's server_stats is mapped to the same shape). */
+export type SrvrFacts = SrvrReply;
 
 export interface MemberFacts {
   hostPort: string;
