@@ -79,10 +79,10 @@ function parseUiArgs(args: string[]): UiOptions {
 
 const leaderWaitMs = 60_000;
 
-/** Polls the backend until the cluster has a leader (its members serve clients) or timeoutMs passes. */
-async function waitForLeader(backend: ClusterBackend, clusterId: string, timeoutMs: number): Promise<number | undefined> {
+/** Polls the backend until the cluster has a leader (its members serve clients), timeoutMs passes, or the app stops. */
+async function waitForLeader(backend: ClusterBackend, clusterId: string, timeoutMs: number, stopped: AbortSignal): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !stopped.aborted) {
     const leaderId = (await backend.list()).find((c) => c.clusterId === clusterId)?.leaderId;
     if (leaderId !== undefined) return leaderId;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -91,7 +91,12 @@ async function waitForLeader(backend: ClusterBackend, clusterId: string, timeout
 }
 
 /** Starts the local cluster and opens a connection for it on the API's side, so the GUI shows it as a tab. */
-async function startLocalCluster(server: ApiServerHandle, options: UiOptions, out: (line: string) => void): Promise<void> {
+async function startLocalCluster(
+  server: ApiServerHandle,
+  options: UiOptions,
+  out: (line: string) => void,
+  stopped: AbortSignal,
+): Promise<void> {
   const service = server.service;
   const { backend } = service.clusters.backend(options.engine);
   // Reused across runs with its data; --nodes only shapes a cluster created the first time.
@@ -102,7 +107,9 @@ async function startLocalCluster(server: ApiServerHandle, options: UiOptions, ou
       : await backend.create({ name: localClusterName, nodes: options.nodes });
   out(`local cluster (${options.engine}, ${cluster.members.length} members${existing !== undefined ? ', from an earlier run' : ''}): ${cluster.connectString}`);
   // The members are spawned, not yet serving: connecting now would be refused (and the API says so at once).
-  const leaderId = await waitForLeader(backend, cluster.clusterId, leaderWaitMs);
+  const leaderId = await waitForLeader(backend, cluster.clusterId, leaderWaitMs, stopped);
+  // Ctrl-C while the members were still electing: the app is stopping, and a poll or a connection must not keep it up.
+  if (stopped.aborted) return;
   out(leaderId === undefined ? `no leader after ${leaderWaitMs / 1000} s; connecting anyway` : `local cluster serving, leader: member ${leaderId}`);
   const saved = (await service.profiles.list()).find((p) => p.name === localProfileName);
   const profile = await service.profiles.save({
@@ -164,11 +171,13 @@ export async function runUiCommand(args: string[]): Promise<number> {
   out('');
 
   let stopping: Promise<void> | undefined;
+  const stoppedByUser = new AbortController();
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
   const stop = (signal: string) => {
     if (stopping !== undefined) return;
     out(`${signal}: stopping${options.cluster ? ' the local cluster and' : ''} the GUI…`);
+    stoppedByUser.abort();
     stopping = server
       .close()
       .catch((error: unknown) => logger.warn(`shutdown: ${(error as Error).message}`))
@@ -184,7 +193,7 @@ export async function runUiCommand(args: string[]): Promise<number> {
 
   if (options.cluster) {
     out(`starting a local ${options.nodes}-member cluster (${options.engine})…`);
-    startLocalCluster(server, options, out).catch((error: unknown) =>
+    startLocalCluster(server, options, out, stoppedByUser.signal).catch((error: unknown) =>
       out(`the local cluster did not start: ${error instanceof Error ? error.message : String(error)} (the GUI works without it)`),
     );
   }
