@@ -155,7 +155,39 @@ for (const kind of ['paddock', 'apache'] as TargetKind[]) {
       await expectEditorText(ws, 'no children yet');
     });
 
+    it('11. many connection tabs never push the Connections tab out of view', async () => {
+      const peer = web.server.service.connectPeer(() => undefined);
+      const extra: string[] = [];
+      try {
+        for (let i = 0; i < 14; i++) {
+          const saved = await peer.call('profiles.save', { profile: { name: `another connection ${i}`, connectString: target.connectString } });
+          if (!('result' in saved)) throw new Error(saved.error.message);
+          const opened = await peer.call('connection.open', { profileId: saved.result.id });
+          if (!('result' in opened)) throw new Error(opened.error.message);
+          extra.push(opened.result.connectionId);
+        }
+        const last = page.getByTestId('conn-tab-another connection 13');
+        await last.waitFor({ timeout: 20_000 });
+        await last.click();
+        const home = page.getByTestId('nav-home');
+        const box = await home.boundingBox();
+        expect(box).not.toBeNull();
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+        if (kind === 'paddock') await screenshot(page, 'many-tabs');
+        await home.click();
+        await page.getByTestId('new-profile').waitFor();
+      } finally {
+        for (const connectionId of extra) await peer.call('connection.close', { connectionId });
+        peer.close();
+      }
+      await page.getByTestId('conn-tab-another connection 13').waitFor({ state: 'detached', timeout: 20_000 });
+      await page.getByTestId(`conn-tab-${kind}`).click();
+      await ws.getByTestId('node-path').waitFor();
+    }, 90_000);
+
     it('9 and 3f. a lost connection: reconnecting banner, stale tree read-only, a save says nothing was sent', async () => {
+      await goTo(ws, '/leaf');
       await editor(ws).fill('typed while the server goes away');
       await target.kill(1);
       const banner = ws.getByTestId('connection-down');
