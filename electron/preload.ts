@@ -1,13 +1,14 @@
 // The sandboxed preload: asks the main process for a MessagePort to the API host and exposes `window.paddock`
-// (electron/paddockBridge.ts) through contextBridge, carrying nothing but the admin API's request, response and
-// event messages. No Electron or Node object ever reaches the page.
+// (node-core/api/desktopBridge.ts) through contextBridge: only a transport for the admin API's request, response and
+// event messages, which the renderer's ApiClient runs on as it runs on the WebSocket. No Electron or Node object
+// ever reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiError, ApiEventName, EventMessage, RequestMessage, ResponseMessage } from '../node-core/api/contract.js';
+import type { ApiError, EventMessage, RequestMessage, ResponseMessage } from '../node-core/api/contract.js';
+import type { DesktopBridge } from '../node-core/api/desktopBridge.js';
 import { apiPortChannel } from './hostMessages.js';
-import type { PaddockBridge } from './paddockBridge.js';
 
-/** Who is waiting for the response to a request the preload forwarded under its own id. */
-type Waiter = { kind: 'send'; pageId: number } | { kind: 'call'; resolve(result: unknown): void; reject(error: ApiError): void };
+/** The page's own id for a request the preload forwarded under its own id. */
+type Waiter = { pageId: number };
 
 let port: MessagePort | undefined;
 let closedReason: string | undefined;
@@ -15,8 +16,8 @@ const queued: Array<{ id: number; method: string; params: unknown }> = [];
 const waiters = new Map<number, Waiter>();
 const messageListeners = new Set<(message: ResponseMessage | EventMessage) => void>();
 const closeListeners = new Set<(reason: string) => void>();
-const eventListeners = new Map<ApiEventName, Set<(data: unknown) => void>>();
-// send() and call() share one port, so every request gets the preload's own id and responses are mapped back.
+// A restarted API host gets a new port while the page keeps its ids, so every request goes out under the preload's
+// own id and its response is mapped back.
 let nextId = 1;
 
 function connectionLoss(reason: string): ApiError {
@@ -37,23 +38,13 @@ function settle(response: ResponseMessage): void {
   const waiter = waiters.get(response.id);
   if (waiter === undefined) return;
   waiters.delete(response.id);
-  if (waiter.kind === 'send') deliver({ ...response, id: waiter.pageId });
-  else if ('error' in response) waiter.reject(response.error);
-  else waiter.resolve(response.result);
+  deliver({ ...response, id: waiter.pageId });
 }
 
 function receive(message: unknown): void {
   if (typeof message !== 'object' || message === null) return;
   if ('event' in message && typeof message.event === 'string') {
-    const event = message as EventMessage;
-    deliver(event);
-    for (const listener of eventListeners.get(event.event) ?? []) {
-      try {
-        listener(event.data);
-      } catch (err) {
-        console.error(`paddock: a ${event.event} listener failed`, err);
-      }
-    }
+    deliver(message as EventMessage);
     return;
   }
   if ('id' in message && typeof message.id === 'number') settle(message as ResponseMessage);
@@ -110,12 +101,12 @@ function checkedName(value: unknown, what: string): string {
   return value;
 }
 
-const bridge: PaddockBridge = {
+const bridge: DesktopBridge = {
   send(message: RequestMessage) {
     if (typeof message !== 'object' || message === null || !Number.isSafeInteger(message.id)) {
       throw new TypeError('paddock.send needs a request message with a numeric id');
     }
-    forward(checkedName(message.method, 'method'), message.params, { kind: 'send', pageId: message.id });
+    forward(checkedName(message.method, 'method'), message.params, { pageId: message.id });
   },
   onMessage(listener) {
     messageListeners.add(listener);
@@ -127,22 +118,6 @@ const bridge: PaddockBridge = {
   },
   close() {
     end('closed by the page');
-  },
-  call(method, params) {
-    return new Promise((resolve, reject) => {
-      forward(checkedName(method, 'method'), params, { kind: 'call', resolve: resolve as (result: unknown) => void, reject });
-    });
-  },
-  on(event, listener) {
-    const name = checkedName(event, 'event') as ApiEventName;
-    const listeners = eventListeners.get(name) ?? new Set();
-    eventListeners.set(name, listeners);
-    const wrapped = listener as (data: unknown) => void;
-    listeners.add(wrapped);
-    return () => void listeners.delete(wrapped);
-  },
-  off(event) {
-    eventListeners.delete(checkedName(event, 'event') as ApiEventName);
   },
 };
 

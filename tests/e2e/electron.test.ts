@@ -263,10 +263,14 @@ process.stdin.setEncoding('utf8').on('data', (chunk) => {
 
       expect(await page.evaluate<string>('typeof window.require')).toBe('undefined');
       expect(await page.evaluate<string>('typeof process')).toBe('undefined');
-      expect(await page.evaluate<string>('typeof window.paddock.call')).toBe('function');
-      expect(await page.evaluate<unknown>("window.paddock.call('profiles.list', {})")).toEqual({ profiles: [] });
-      const refused = await page.evaluate<{ name?: string }>("window.paddock.call('znode.get', {}).then(() => ({}), (e) => e)");
-      expect(refused.name).toBe('invalidParams');
+      // The bridge is only a transport: request messages in, response and event messages out.
+      expect(await page.evaluate<string[]>('Object.keys(window.paddock).sort()')).toEqual(['close', 'onClose', 'onMessage', 'send']);
+      const roundTrip = (id: number, method: string) =>
+        `new Promise((resolve) => { const stop = window.paddock.onMessage((m) => { if (m.id === ${id}) { stop(); resolve(m); } }); ` +
+        `window.paddock.send({ id: ${id}, method: '${method}', params: {} }); })`;
+      expect(await page.evaluate<unknown>(roundTrip(7001, 'profiles.list'))).toEqual({ id: 7001, result: { profiles: [] } });
+      const refused = await page.evaluate<{ error?: { name?: string } }>(roundTrip(7002, 'znode.get'));
+      expect(refused.error?.name).toBe('invalidParams');
 
       expect(await page.evaluate<boolean>("window.open('https://example.com/') === null")).toBe(true);
       await page.evaluate<void>("void (location.href = 'https://example.com/')");

@@ -1,21 +1,11 @@
-// The shape electron/preload.ts exposes as `window.paddock` through contextBridge: the admin API's own wire
-// messages (RequestMessage in; ResponseMessage and EventMessage out), exactly as the WebSocket carries them.
+// Finds `window.paddock`, the transport electron/preload.ts exposes (its shape: node-core/api/desktopBridge.ts), and
+// wraps it as the ApiTransport the renderer's ApiClient runs on.
 import type { ApiTransport } from '../../../node-core/api/client.js';
-import type { RequestMessage } from '../../../node-core/api/contract.js';
-
-export interface DesktopBridge {
-  /** Sends one request message to the main process. */
-  send(message: RequestMessage): void;
-  /** Every response and event message; may return a function that stops the listener. */
-  onMessage(listener: (message: unknown) => void): void | (() => void);
-  /** The main process ended the API session (optional: an Electron window usually outlives nothing). */
-  onClose?(listener: (reason: string) => void): void | (() => void);
-  close?(): void;
-}
+import type { DesktopBridge } from '../../../node-core/api/desktopBridge.js';
 
 function isDesktopBridge(value: unknown): value is DesktopBridge {
   const v = value as Partial<DesktopBridge> | undefined;
-  return typeof v === 'object' && v !== null && typeof v.send === 'function' && typeof v.onMessage === 'function';
+  return typeof v === 'object' && v !== null && typeof v.send === 'function' && typeof v.onMessage === 'function' && typeof v.onClose === 'function' && typeof v.close === 'function';
 }
 
 /** The preload's bridge, when this page runs inside the desktop app. */
@@ -28,7 +18,7 @@ export function bridgeTransport(bridge: DesktopBridge): ApiTransport {
   return {
     send: (message) => bridge.send(message),
     onMessage: (listener) => void bridge.onMessage(listener),
-    onClose: (listener) => void bridge.onClose?.(listener),
-    close: () => bridge.close?.(),
+    onClose: (listener) => void bridge.onClose(listener),
+    close: () => bridge.close(),
   };
 }

@@ -1,7 +1,7 @@
 // Saving the selected node with feedback in words, shared by the Save button and Ctrl+S.
 import type { Ref } from 'vue';
 import { useMessage } from 'naive-ui';
-import { errorText } from '../api/apiErrors.js';
+import { useAction } from './useAction.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useConnectionsStore } from '../stores/connections.js';
 import { useNodeEditorStore } from '../stores/nodeEditor.js';
@@ -11,6 +11,7 @@ export function useNodeSave(connectionId: string, readOnly: Ref<boolean>): { sav
   const connections = useConnectionsStore();
   const message = useMessage();
   const { t } = useI18n();
+  const { run } = useAction();
   async function save(): Promise<void> {
     if (readOnly.value || editor.node === undefined || !editor.dirty || editor.saving) return;
     const state = connections.get(connectionId)?.state;
@@ -18,12 +19,13 @@ export function useNodeSave(connectionId: string, readOnly: Ref<boolean>): { sav
       message.warning(t('node.notSavedWhileDown'), { duration: 6000 });
       return;
     }
-    try {
-      const stat = await editor.save();
-      if (stat !== undefined) message.success(t('node.saved', { path: editor.path ?? '', version: stat.version }));
-    } catch (err) {
-      message.error(t('node.encodeFailed', { reason: errorText(err) }), { duration: 8000 });
-    }
+    await run(
+      async () => {
+        const stat = await editor.save();
+        if (stat !== undefined) message.success(t('node.saved', { path: editor.path ?? '', version: stat.version }));
+      },
+      { failure: (reason) => t('node.encodeFailed', { reason }) },
+    );
   }
   return { save };
 }

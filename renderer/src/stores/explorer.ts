@@ -7,40 +7,11 @@ import type { ApiStat, ChildEntry, CreateModeName, ZnodeChangeType } from '../..
 import { api } from '../api/apiConnection.js';
 import { apiErrorOf, errorText, noNodeCode } from '../api/apiErrors.js';
 import { ancestorsOf, parentOf } from '../data/paths.js';
+import { flattenTree, loadedCoverage, pageSize, type Listing, type TreeRow } from '../data/treeRows.js';
 
-export const pageSize = 200;
 /** Below this many children an active filter fetches every page so it sees all names. */
 const filterFetchAllLimit = 5000;
 const refreshDelayMs = 300;
-
-interface Listing {
-  total: number;
-  pages: Map<number, ChildEntry[]>;
-  loading: Set<number>;
-}
-
-export interface NodeRow {
-  kind: 'node';
-  key: string;
-  /** The parent's path and this row's position among its children (-1 for the root). */
-  parent: string;
-  index: number;
-  path: string;
-  name: string;
-  depth: number;
-  stat: ApiStat | undefined;
-  expanded: boolean;
-}
-
-export interface PlaceholderRow {
-  kind: 'placeholder';
-  key: string;
-  parent: string;
-  index: number;
-  depth: number;
-}
-
-export type TreeRow = NodeRow | PlaceholderRow;
 
 function createExplorerStore(connectionId: string) {
   return defineStore(`explorer:${connectionId}`, () => {
@@ -231,49 +202,11 @@ function createExplorerStore(connectionId: string) {
       return createdModes.get(path);
     }
 
-    const rows = computed<TreeRow[]>(() => {
-      void listings.value;
-      const open = expanded.value;
-      const needle = filter.value.toLowerCase();
-      const out: TreeRow[] = [
-        { kind: 'node', key: '/', parent: '', index: -1, path: '/', name: '/', depth: 0, stat: rootStat.value, expanded: open.has('/') },
-      ];
-      const addChildren = (path: string, depth: number): void => {
-        const listing = listings.value.get(path);
-        if (listing === undefined) return;
-        for (let i = 0; i < listing.total; i++) {
-          const page = Math.floor(i / pageSize);
-          const entries = listing.pages.get(page);
-          if (entries === undefined) {
-            if (needle === '') out.push({ kind: 'placeholder', key: `${path}#${i}`, parent: path, index: i, depth });
-            continue;
-          }
-          const entry = entries[i - page * pageSize];
-          // A page comes back short when children were deleted while it was read; its missing tail is skipped.
-          if (entry === undefined) continue;
-          const isOpen = open.has(entry.path);
-          if (needle !== '' && !isOpen && !entry.name.toLowerCase().includes(needle)) continue;
-          out.push({ kind: 'node', key: entry.path, parent: path, index: i, path: entry.path, name: entry.name, depth, stat: entry.stat, expanded: isOpen });
-          if (isOpen) addChildren(entry.path, depth + 1);
-        }
-      };
-      if (open.has('/')) addChildren('/', 1);
-      return out;
-    });
+    const rows = computed<TreeRow[]>(() =>
+      flattenTree({ listings: listings.value, expanded: expanded.value, rootStat: rootStat.value, filter: filter.value }),
+    );
 
-    /** How many children are loaded versus known under expanded nodes, for the filter's notice. */
-    const filterCoverage = computed(() => {
-      void listings.value;
-      let loaded = 0;
-      let total = 0;
-      for (const path of expanded.value) {
-        const listing = listings.value.get(path);
-        if (listing === undefined) continue;
-        total += listing.total;
-        for (const entries of listing.pages.values()) loaded += entries.length;
-      }
-      return { loaded, total };
-    });
+    const filterCoverage = computed(() => loadedCoverage(listings.value, expanded.value));
 
     function listingTotal(path: string): number | undefined {
       void listings.value;
