@@ -1,7 +1,8 @@
 // `paddock server zoo.cfg`: loads the config (a bad value names file and line), starts the server and stops it on
 // SIGINT/SIGTERM within a second whatever its clients do, as ZooKeeper does; a disk failure stops it with exit code 3,
 // a data dir it cannot use (refused before anything in it changes) with exit code 4.
-import { ConfigError, loadZooCfg } from '../server/config/zooCfg.js';
+import { loadZooCfg } from '../server/config/zooCfg.js';
+import { ConfigError } from '../server/config/zooCfgTypes.js';
 import { createLogger } from '../log/logger.js';
 import { startServerFromConfig } from '../server/startServer.js';
 import { DISK_FAILURE_EXIT_CODE, diskFailureMessage, isDiskError } from '../server/diskFailure.js';

@@ -2,7 +2,7 @@
 // one documented code, so a supervisor (systemd `Restart=on-failure`, Kubernetes) restarts it once space is back;
 // recovery then starts from what is on disk, which holds every acknowledged write (a write is acknowledged only
 // after its fsync).
-import type { ZooConfig } from './config/zooCfg.js';
+import type { ZooConfig } from './config/zooCfgTypes.js';
 
 /** The exit code of a server stopped by a disk failure, as Paddock ensemble members have always used. */
 export const DISK_FAILURE_EXIT_CODE = 3;

@@ -1,7 +1,7 @@
 // The replies of the four-letter words that print server state (stat, srvr, mntr, cons, wchs, wchc, wchp, dump,
 // envi, conf), byte for byte in ZooKeeper 3.8's text formats, from a ServerIntrospection snapshot.
 import { formatJavaDate, formatJavaDouble, formatJavaSocketAddress, javaHex } from '../protocol/javaText.js';
-import { renderConfForConfCommand } from './config/zooCfg.js';
+import { renderConfForConfCommand } from './config/zooCfgRender.js';
 import type { ConnectionInfo, ServerIntrospection } from './introspection.js';
 import { monitorEntries } from './monitorEntries.js';
 

@@ -4,7 +4,7 @@
 
 import * as os from 'node:os';
 import type { MemberRole } from '../protocol/memberRole.js';
-import type { ZooConfig } from './config/zooCfg.js';
+import type { ZooConfig } from './config/zooCfgTypes.js';
 
 /** ZooKeeper's server_state strings, plus 'looking' while an ensemble member has no quorum. */
 export type ServerState = 'standalone' | 'leader' | 'follower' | 'observer' | 'read-only' | 'looking';

@@ -1,6 +1,7 @@
 // Starts what a zoo.cfg describes: a standalone server, or one member of a replicated ensemble when it lists
 // server.N lines (as QuorumPeerMain decides), with four-letter words and the AdminServer attached.
-import { isDistributed, type ZooConfig } from './config/zooCfg.js';
+import { isDistributed } from './config/zooCfg.js';
+import type { ZooConfig } from './config/zooCfgTypes.js';
 import type { Logger } from '../log/logger.js';
 import { ZooKeeperServer } from './zooKeeperServer.js';
 import { fourLetterWordsFor, startAdminServer } from './serverIntrospection.js';

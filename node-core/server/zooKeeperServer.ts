@@ -18,7 +18,7 @@ import {
   type SetWatchesRequest,
 } from '../protocol/index.js';
 import type { Logger } from '../log/logger.js';
-import type { ZooConfig } from './config/zooCfg.js';
+import type { ZooConfig } from './config/zooCfgTypes.js';
 import { ClientConnection, type ConnectionHost, type ConnectionLimits, type QueuedRequest } from './clientConnection.js';
 import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';

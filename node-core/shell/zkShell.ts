@@ -5,7 +5,8 @@ import { EventType, KeeperState } from '../protocol/index.js';
 import { createLogger } from '../log/logger.js';
 import { CliError } from './cliErrors.js';
 import { parseJavaInt, tokenizeCommandLine } from './commandLine.js';
-import { serverCommands, type CommandContext } from './zkCliCommands.js';
+import type { CommandContext } from './commandSupport.js';
+import { serverCommands } from './zkCliCommands.js';
 
 /** Where the shell writes; text is written as is (callers add the newlines). */
 export interface ShellOutput {

@@ -3,7 +3,8 @@
 // ZooKeeperServer that serves clients only while the core says this member is part of an established quorum.
 import { join } from 'node:path';
 import type { Logger } from '../../log/logger.js';
-import { renderServerSpec, type ZooConfig } from '../config/zooCfg.js';
+import { renderServerSpec } from '../../consensus/quorumConfig.js';
+import type { ZooConfig } from '../config/zooCfgTypes.js';
 import { ZooKeeperServer } from '../zooKeeperServer.js';
 import { fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
 import type { ServerRole } from '../serverRole.js';

@@ -1,7 +1,7 @@
 // What four-letter words and the AdminServer show of an ensemble member's quorum (ZooKeeper's QuorumPeer MXBean
 // figures): its addresses, the voting view, and as leader how many learners are synced.
 import type { QuorumPeer } from '../../consensus/index.js';
-import type { ZooConfig } from '../config/zooCfg.js';
+import type { ZooConfig } from '../config/zooCfgTypes.js';
 import type { QuorumIntrospection } from '../introspection.js';
 import type { ZooKeeperServer } from '../zooKeeperServer.js';
 

@@ -2,7 +2,7 @@
 // over the static server.N lines; when the core activates a new one it stores it and switches its server list.
 import type { Logger } from '../../log/logger.js';
 import { parseQuorumConfig, renderQuorumConfig, type ConfigChange } from '../../consensus/quorumConfig.js';
-import type { ZooConfig } from '../config/zooCfg.js';
+import type { ZooConfig } from '../config/zooCfgTypes.js';
 import { readNewestDynamicConfig, serversWithSelf, writeDynamicConfig } from './dynamicConfigStore.js';
 
 /** Replaces config.servers with the newest stored membership; returns its /zookeeper/config text, or null. */

@@ -4,15 +4,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  loadZooCfg,
-  parseProperties,
-  parseZooCfg,
-  renderConfForConfCommand,
-  renderZooCfg,
-  type ZooConfig,
-} from '../../../../node-core/server/config/zooCfg.js';
+import { parseProperties } from '../../../../node-core/server/config/javaProperties.js';
+import { loadZooCfg, parseZooCfg } from '../../../../node-core/server/config/zooCfg.js';
+import { renderConfForConfCommand, renderZooCfg } from '../../../../node-core/server/config/zooCfgRender.js';
+import { ConfigError, type ZooConfig } from '../../../../node-core/server/config/zooCfgTypes.js';
 
 const FILE = '/etc/paddock/zoo.cfg';
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/zk38/${name}`, import.meta.url), 'utf8');
