@@ -122,33 +122,31 @@ export class Workload {
     return error instanceof KeeperError && definiteErrors.has(error.code) ? error.code : undefined;
   }
 
-  private async write(client: ZkClient, clientId: string, path: string, data: string): Promise<boolean> {
-    const input: ZnodeInput = { kind: 'setData', path, data, version: -1 };
-    const call = performance.now();
-    try {
+  private write(client: ZkClient, clientId: string, path: string, data: string): Promise<boolean> {
+    return this.call(clientId, { kind: 'setData', path, data, version: -1 }, async () => {
       const stat = await client.setData(path, data);
-      this.record(clientId, call, input, { err: ErrorCode.ok, version: stat.version });
-      return true;
-    } catch (error) {
-      const code = this.definiteError(error);
-      if (code !== undefined) {
-        this.record(clientId, call, input, { err: code });
-        return true;
-      }
-      this.unknown(error);
-      this.record(clientId, call, input, undefined);
-      return false;
-    }
+      return { err: ErrorCode.ok, version: stat.version };
+    });
   }
 
   /** sync, then getData: the read reflects at least every write committed before the sync was sent. */
-  private async syncedRead(client: ZkClient, clientId: string, path: string): Promise<boolean> {
-    const input: ZnodeInput = { kind: 'getData', path };
-    const call = performance.now();
-    try {
+  private syncedRead(client: ZkClient, clientId: string, path: string): Promise<boolean> {
+    return this.call(clientId, { kind: 'getData', path }, async () => {
       await client.sync(path);
       const { data, stat } = await client.getData(path);
-      this.record(clientId, call, input, { err: ErrorCode.ok, data: data?.toString('utf8') ?? '', version: stat.version });
+      return { err: ErrorCode.ok, data: data?.toString('utf8') ?? '', version: stat.version };
+    });
+  }
+
+  /**
+   * Runs one request and records it: its reply, a definite refusal, or, for a write, no reply (it may or may not
+   * have taken effect). A read that never answered changed nothing; leaving it out keeps the search small.
+   * Resolves to whether the outcome is definite.
+   */
+  private async call(clientId: string, input: ZnodeInput, request: () => Promise<ZnodeOutput>): Promise<boolean> {
+    const call = performance.now();
+    try {
+      this.record(clientId, call, input, await request());
       return true;
     } catch (error) {
       const code = this.definiteError(error);
@@ -156,8 +154,8 @@ export class Workload {
         this.record(clientId, call, input, { err: code });
         return true;
       }
-      // A read that never answered changed nothing; leaving it out keeps the search small.
       this.unknown(error);
+      if (input.kind !== 'getData') this.record(clientId, call, input, undefined);
       return false;
     }
   }
