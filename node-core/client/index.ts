@@ -7,6 +7,7 @@ export {
   creatorAllAcl,
   readAclUnsafe,
   type ZkClientOptions,
+  keeperStateOf,
   type ZkClientState,
   type ZkClientEvents,
   type CreateOptions,

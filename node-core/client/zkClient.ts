@@ -56,7 +56,7 @@ import {
 
 export type { Watcher, WatchedEvent } from './clientWatchRegistry.js';
 // The session's and the transaction's types are part of ZkClient's public API.
-export type { ZkClientEvents, ZkClientOptions, ZkClientState } from './zkSession.js';
+export { keeperStateOf, type ZkClientEvents, type ZkClientOptions, type ZkClientState } from './zkSession.js';
 export { MultiError, TransactionBuilder, type CreateOptions, type Data, type ReadOp, type TransactionOp } from './zkTransaction.js';
 
 export const openAclUnsafe: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];

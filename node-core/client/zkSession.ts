@@ -36,6 +36,16 @@ export type ZkClientState =
   | 'authFailed'
   | 'closed';
 
+/** The KeeperState a state change is reported with to watchers (none while still connecting). */
+export const keeperStateOf: Readonly<Partial<Record<ZkClientState, number>>> = {
+  connected: KeeperState.syncConnected,
+  connectedReadOnly: KeeperState.connectedReadOnly,
+  disconnected: KeeperState.disconnected,
+  expired: KeeperState.expired,
+  authFailed: KeeperState.authFailed,
+  closed: KeeperState.closed,
+};
+
 export interface ZkClientOptions {
   /** Requested session timeout (ms); the server negotiates it into [2, 20] x tickTime. */
   sessionTimeout?: number;
@@ -178,15 +188,7 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
     this.stateValue = state;
     this.emit('state', state);
     this.emit(state);
-    const keeperState = {
-      connecting: undefined,
-      connected: KeeperState.syncConnected,
-      connectedReadOnly: KeeperState.connectedReadOnly,
-      disconnected: KeeperState.disconnected,
-      expired: KeeperState.expired,
-      authFailed: KeeperState.authFailed,
-      closed: KeeperState.closed,
-    }[state];
+    const keeperState = keeperStateOf[state];
     if (keeperState !== undefined) {
       const event: WatchedEvent = { type: EventType.none, state: keeperState, path: undefined };
       const targets = new Set(this.watches.all());

@@ -1,6 +1,6 @@
 // One zkCli session (ZooKeeperMain): the connection, the numbered history, printwatches, and the dispatch of a
 // typed line to a session command or a server command, printing results and errors as zkCli does.
-import { ZkClient, type WatchedEvent, type Watcher, type ZkClientState } from '../client/index.js';
+import { ZkClient, keeperStateOf, type WatchedEvent, type Watcher, type ZkClientState } from '../client/index.js';
 import { EventType, KeeperState } from '../protocol/index.js';
 import { createLogger } from '../log/logger.js';
 import { CliError } from './cliErrors.js';
@@ -69,15 +69,6 @@ export function formatWatchedEvent(event: WatchedEvent): string {
   const type = eventTypeNames[event.type] ?? 'None';
   return `WatchedEvent state:${state} type:${type} path:${event.path ?? 'null'}`;
 }
-
-const stateKeeperStates: Partial<Record<ZkClientState, number>> = {
-  connected: KeeperState.syncConnected,
-  connectedReadOnly: KeeperState.connectedReadOnly,
-  disconnected: KeeperState.disconnected,
-  expired: KeeperState.expired,
-  authFailed: KeeperState.authFailed,
-  closed: KeeperState.closed,
-};
 
 /** ZooKeeper.States names, as the prompt shows them. */
 const promptStates: Record<ZkClientState, string> = {
@@ -157,7 +148,7 @@ export class ZkShell {
       logger: this.log,
     });
     client.on('state', (state) => {
-      const keeperState = stateKeeperStates[state];
+      const keeperState = keeperStateOf[state];
       if (keeperState !== undefined) this.printEvent({ type: EventType.none, state: keeperState, path: undefined });
     });
     this.client = client;
