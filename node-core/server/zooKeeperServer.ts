@@ -23,7 +23,7 @@ import { ClientConnection, type ConnectionHost, type ConnectionLimits, type Queu
 import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
 import { SessionTracker } from './sessionTracker.js';
-import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
+import { SessionPasswords } from './sessionPasswords.js';
 import { ZkDatabase } from './zkDatabase.js';
 import { LocalCommitPath } from './localCommitPath.js';
 import type { CommitPath } from './commitPath.js';
@@ -91,6 +91,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly fourLetterWords: FourLetterWords;
 
   private readonly connectionLimits: ConnectionLimits;
+  readonly passwords: SessionPasswords;
 
   /**
    * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
@@ -105,6 +106,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+    this.passwords = new SessionPasswords(config.sessionPasswords, config.dataDir, logger);
     this.connectionLimits = {
       maxBuffer: config.juteMaxBuffer,
       handshakeTimeoutMs: config.sessionlessCnxnTimeout,
@@ -135,6 +137,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     const now = Date.now();
     this.sessions = new SessionTracker(this.config.tickTime, this.serverId, now);
     for (const [sessionId, timeout] of this.database.sessions) this.sessions.add(sessionId, timeout, now);
+    await this.passwords.load();
     this.attachPipeline(commitPath ?? new LocalCommitPath(this.database.log));
   }
 
@@ -154,6 +157,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   /** Standalone start: recover, listen, serve. */
   async start(): Promise<void> {
     await this.open();
+    if (this.passwords.takeCharge(this.database.sessions.keys())) await this.passwords.persist();
     await this.listen();
     this.startServing();
   }
@@ -324,7 +328,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     }
     const session = this.sessions.get(request.sessionId);
     const valid =
-      session !== undefined && !session.closing && isSessionPasswordValid(request.sessionId, request.passwd);
+      session !== undefined && !session.closing && this.passwords.accepts(request.sessionId, request.passwd);
     if (!valid) {
       this.refuseReconnect(connection, request.sessionId);
       return;
@@ -391,7 +395,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     const session = local.get(request.sessionId);
-    if (session === undefined || session.closing || !isSessionPasswordValid(request.sessionId, request.passwd)) {
+    if (session === undefined || session.closing || !this.passwords.accepts(request.sessionId, request.passwd)) {
       connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
       connection.closeAfterFlush();
       return;
@@ -423,7 +427,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       protocolVersion: 0,
       timeOut: connection.sessionTimeout,
       sessionId: connection.sessionId,
-      passwd: sessionPassword(connection.sessionId),
+      passwd: this.passwords.issue(connection.sessionId),
       readOnly: connection.answerWithReadOnlyFlag ? this.readOnlyMode : undefined,
     });
   }
@@ -617,6 +621,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.sessions.add(header.clientId, txn.timeOut, Date.now());
     } else if (txn.type === OpCode.closeSession) {
       this.sessions.remove(header.clientId);
+      this.passwords.sessionClosed(header.clientId);
     }
     void result;
   }
