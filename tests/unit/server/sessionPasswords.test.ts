@@ -14,6 +14,9 @@ import {
   readSessionSecretFile,
 } from '../../../node-core/storage/sessionSecretFile.js';
 import { DataDirError } from '../../../node-core/storage/dataDirError.js';
+import { liveSessionsAfter } from '../../../node-core/server/quorum/sessionSecretSync.js';
+import { encodeTxnEntry, type Txn } from '../../../node-core/txn/txnRecords.js';
+import { OpCode } from '../../../node-core/protocol/index.js';
 
 const legacy = 0x100000a1b2c30000n;
 const fresh = 0x100000a1b2c30001n;
@@ -136,3 +139,15 @@ describe('the record in dataDir', () => {
 function readSecret(): Buffer {
   return decodeSessionSecret(readFileSync(join(dataDir, SESSION_SECRET_FILE))).secret;
 }
+
+describe('the sessions a new leader records', () => {
+  it('are the applied ones as changed by the logged tail not applied yet', () => {
+    const entry = (clientId: bigint, zxid: bigint, txn: Txn) =>
+      ({ data: encodeTxnEntry({ clientId, cxid: 0, zxid, time: 0n, type: txn.type }, txn) });
+    const tail = [
+      entry(fresh, 5n, { type: OpCode.createSession, timeOut: 30_000 }),
+      entry(legacy, 6n, { type: OpCode.closeSession, paths2Delete: [] }),
+    ];
+    expect([...liveSessionsAfter([legacy, 7n], tail)].sort()).toEqual([7n, fresh].sort());
+  });
+});
