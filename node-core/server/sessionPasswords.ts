@@ -26,6 +26,8 @@ export class SessionPasswords {
   /** Reads the record kept in dataDir (after the data dir itself was found usable, so a refusal writes nothing). */
   async load(): Promise<void> {
     this.record = await readSessionSecretFile(this.dataDir);
+    // Until a sync says otherwise (a read-only member may serve before any), the secret last used here is in force.
+    this.secretInForce = this.mode === 'ensembleSecret' && this.record !== undefined;
   }
 
   /** What a leader shares with its learners: the record, while its passwords are in force. */

@@ -61,6 +61,7 @@ describe('ensembleSecret mode', () => {
     expect(first.accepts(0n, Buffer.alloc(16))).toBe(false);
 
     const restarted = await loaded('ensembleSecret');
+    expect(restarted.issue(fresh).equals(issued)).toBe(true);
     expect(restarted.takeCharge([legacy, fresh])).toBe(false);
     expect(restarted.issue(fresh).equals(issued)).toBe(true);
     expect(restarted.accepts(legacy, apacheSessionPassword(legacy))).toBe(true);
