@@ -327,9 +327,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     const session = this.sessions.get(request.sessionId);
-    const valid =
-      session !== undefined && !session.closing && this.passwords.accepts(request.sessionId, request.passwd);
-    if (!valid) {
+    const passwordValid = this.passwords.accepts(request.sessionId, request.passwd);
+    // ZooKeeper's warning: a wrong password is how an attempt to take a session over shows in the log.
+    if (!passwordValid) this.logger.warn(`Incorrect password from ${connection.describe()} for session 0x${request.sessionId.toString(16)}`);
+    if (session === undefined || session.closing || !passwordValid) {
       this.refuseReconnect(connection, request.sessionId);
       return;
     }

@@ -46,6 +46,7 @@ describe('session takeover with a derived password', () => {
 
     await expect(attach(target.members[0]!, stolenId, apacheSessionPassword(stolenId))).rejects.toBeInstanceOf(SessionExpiredError);
     await expect(attach(target.members[0]!, stolenId, Buffer.alloc(16))).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(target.logTail(1, 100)).toMatch(new RegExp(`Incorrect password from .* for session 0x${stolenId.toString(16)}`));
 
     expect(await ephemeralOwner(victim, '/lock')).toBe(victim.sessionId);
     await createEphemeral(victim, '/still-mine');
