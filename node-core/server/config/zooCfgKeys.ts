@@ -183,6 +183,10 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.clientOutputBufferLimit = n;
   },
   skipACL: (v, c) => void (c.draft.skipACL = parseYesNo(v)),
+  'paddock.sessionPasswords': (v, c) => {
+    if (v !== 'ensembleSecret' && v !== 'zookeeper') throw new Reason(`invalid option "${v}"; choose 'ensembleSecret' or 'zookeeper'`);
+    c.draft.sessionPasswords = v;
+  },
   'jute.maxbuffer': (v, c) => void (c.draft.juteMaxBuffer = parsePositiveInt(v)),
   '4lw.commands.whitelist': (v, c) => void (c.draft.fourLetterWordWhitelist = parseList(v)),
   'admin.enableServer': (v, c) => void (c.draft.admin.enableServer = parseStrictBoolean(v)),
@@ -357,5 +361,6 @@ export function defaults(): Draft {
     sasl: { serverSection: 'Server', enforceAuthEnabled: false, enforceAuthSchemes: [], sessionRequireClientSaslAuth: false },
     extendedTypesEnabled: false,
     skipACL: false,
+    sessionPasswords: 'ensembleSecret',
   };
 }

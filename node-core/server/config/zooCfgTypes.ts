@@ -116,6 +116,11 @@ export interface ZooConfig {
   superDigest?: string;
   extendedTypesEnabled: boolean;
   skipACL: boolean;
+  /**
+   * paddock.sessionPasswords: 'ensembleSecret' (passwords are an HMAC under a random per-ensemble secret) or
+   * 'zookeeper' (Apache's derivation from the session id, for ensembles with Apache members and migrations).
+   */
+  sessionPasswords: SessionPasswordMode;
 
   /** From dataDir/myid; set by loadZooCfg for ensembles, undefined otherwise. */
   myid?: number;
@@ -123,6 +128,8 @@ export interface ZooConfig {
   /** Every key as finally read (last one wins), for diagnostics and keys this module does not model. */
   raw: Record<string, string>;
 }
+
+export type SessionPasswordMode = 'ensembleSecret' | 'zookeeper';
 
 export interface ParsedZooCfg {
   config: ZooConfig;
