@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 async function open(): Promise<ZkClient> {
-  const client = await ZkClient.connect(target!.connectString, { sessionTimeout: 40_000 });
+  // Apache ZooKeeper accepts connections while it starts and may leave one unanswered (NullPointerException:
+  // zkDb is null); a short connect timeout makes the client retry rather than wait out the whole session timeout.
+  const client = await ZkClient.connect(target!.connectString, { sessionTimeout: 40_000, connectTimeoutMs: 5_000 });
   clients.push(client);
   return client;
 }
