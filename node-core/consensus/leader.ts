@@ -340,7 +340,12 @@ export class Leader {
         return;
       case T.REQUEST:
         if (handle.phase !== 'broadcast' || this.phase !== 'broadcast') throw new Error('REQUEST before UPTODATE');
-        this.ctx.emit({ kind: 'leaderReceivedRequest', from: handle.sid, data: packet.data ?? Buffer.alloc(0) });
+        this.ctx.emit({
+          kind: 'leaderReceivedRequest',
+          from: handle.sid,
+          data: packet.data ?? Buffer.alloc(0),
+          authinfo: packet.authinfo ?? [],
+        });
         return;
       case T.REVALIDATE:
         // Session ownership is the shell's business; consensus only makes sure the learner is serving.

@@ -11,6 +11,7 @@ import {
   zabProtocolVersion,
   type QuorumPacket,
 } from '../protocol/quorumPackets.js';
+import type { Id } from '../protocol/records.js';
 import type { Txn } from './history.js';
 import type { ZabContext } from './zabContext.js';
 import { counterOf, epochOf, makeZxid, zxidHex } from './zxid.js';
@@ -403,9 +404,9 @@ export class Learner {
   }
 
   /** A client write that must go through the leader; false when not serving (the caller fails the request). */
-  forwardRequest(data: Buffer): boolean {
+  forwardRequest(data: Buffer, authinfo: Id[] | null): boolean {
     if (this.phase !== 'broadcast') return false;
-    this.send(quorumPacket(T.REQUEST, -1n, data));
+    this.send({ type: T.REQUEST, zxid: -1n, data, authinfo });
     return true;
   }
 

@@ -22,7 +22,7 @@ import { fromWireNotification, toWireNotification } from '../../consensus/notifi
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
-import { OpCode } from '../../protocol/index.js';
+import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
@@ -232,7 +232,7 @@ export class EnsembleMember {
       serving: (epoch) => this.becomeServing(epoch),
       stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
       configActivated: (change) => this.activateConfig(change),
-      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      leaderReceivedRequest: (from, data, authinfo) => this.receiveForwarded(from, data, authinfo),
       learnerPing: (_from, data) => {
         for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
       },
@@ -424,7 +424,8 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
+    const { data, authinfo } = encodeForwardedRequest(request);
+    if (!this.executor.forwardRequest(data, authinfo)) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -432,10 +433,10 @@ export class EnsembleMember {
     this.forward(request);
   }
 
-  private receiveForwarded(from: number, data: Buffer): void {
+  private receiveForwarded(from: number, data: Buffer, authInfo: Id[]): void {
     let request: WriteRequest;
     try {
-      request = decodeForwardedRequest(data);
+      request = decodeForwardedRequest(data, authInfo);
     } catch (error) {
       this.logger.warn(`malformed request forwarded by ${from}: ${error instanceof Error ? error.message : String(error)}`);
       return;

@@ -228,10 +228,11 @@ describe('Leader broadcast', () => {
 
   it('hands forwarded requests and ping payloads to the shell', () => {
     const { ctx, leader } = established([1, 2, 3], [2]);
-    leader.receive(2, packet(T.REQUEST, -1n, Buffer.from('req')), 10);
+    const auth = [{ scheme: 'digest', id: 'u:x' }];
+    leader.receive(2, { ...packet(T.REQUEST, -1n, Buffer.from('req')), authinfo: auth }, 10);
     leader.receive(2, packet(T.PING, 0n, Buffer.from('sessions')), 10);
     expect(ctx.actions).toEqual([
-      { kind: 'leaderReceivedRequest', from: 2, data: Buffer.from('req') },
+      { kind: 'leaderReceivedRequest', from: 2, data: Buffer.from('req'), authinfo: auth },
       { kind: 'learnerPing', from: 2, data: Buffer.from('sessions') },
     ]);
   });

@@ -198,10 +198,12 @@ describe('Learner broadcast', () => {
     learner.receive(packet(T.PING, 0x200000000n), 10);
     expect(ctx.sent(1)).toEqual([packet(T.PING, 0x200000000n, Buffer.from('touch'))]);
     ctx.take();
-    expect(learner.forwardRequest(Buffer.from('req'))).toBe(true);
-    expect(ctx.sent(1)).toEqual([packet(T.REQUEST, -1n, Buffer.from('req'))]);
+    const auth = [{ scheme: 'ip', id: '127.0.0.1' }];
+    expect(learner.forwardRequest(Buffer.from('req'), auth)).toBe(true);
+    // the auth ids ride in the packet's authinfo, as Java's Learner.request writes them
+    expect(ctx.sent(1)).toEqual([{ ...packet(T.REQUEST, -1n, Buffer.from('req')), authinfo: auth }]);
     const { learner: syncing } = discovered();
-    expect(syncing.forwardRequest(Buffer.from('req'))).toBe(false);
+    expect(syncing.forwardRequest(Buffer.from('req'), [])).toBe(false);
   });
 
   it('reports a SYNC answer to the shell', () => {
