@@ -19,9 +19,10 @@ export type DiskAction =
   /**
    * Replace the whole local state with the leader's snapshot at `zxid` followed by `txns`, atomically: after a crash
    * the member must find either its old log and state or the new ones, never the snapshot without the txns (the old
-   * log may hold committed transactions the snapshot predates).
+   * log may hold committed transactions the snapshot predates). `snapshot` null: the snapshot came on the link after
+   * the SNAP packet (ZooKeeper's wire form) and the shell's link layer has already decoded it.
    */
-  | { kind: 'installSnapshot'; zxid: bigint; snapshot: Buffer; txns: Txn[]; ticket: number };
+  | { kind: 'installSnapshot'; zxid: bigint; snapshot: Buffer | null; txns: Txn[]; ticket: number };
 
 export type ZabAction =
   | DiskAction

@@ -55,7 +55,7 @@ export class Learner {
   private ackEpochData = 0;
   private waitTicket = 0;
 
-  private syncSnapshot: { zxid: bigint; data: Buffer } | null = null;
+  private syncSnapshot: { zxid: bigint; data: Buffer | null } | null = null;
   private truncateTo: bigint | null = null;
   private readonly syncTxns: Txn[] = [];
   /** The last zxid this learner's log will hold once everything received is written. */
@@ -183,7 +183,7 @@ export class Learner {
         this.lastQueued = packet.zxid < history.lastZxid ? packet.zxid : history.lastZxid;
         break;
       case T.SNAP:
-        if (packet.data === null) throw new Error('SNAP without snapshot bytes');
+        // Without data the snapshot followed the packet on the stream (as ZooKeeper sends it) and the shell holds it.
         this.syncSnapshot = { zxid: packet.zxid, data: packet.data };
         this.lastQueued = packet.zxid;
         this.commitPoint = packet.zxid;

@@ -21,7 +21,9 @@ import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
-import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
+import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
+import { snapshotOf } from './quorumPacketStream.js';
+import { snapshotWire } from './snapshotTransfer.js';
 import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
@@ -65,6 +67,8 @@ export class EnsembleMember {
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
+  /** The last SNAP's snapshot, decoded by the link as it arrived; the core's installSnapshot action installs it. */
+  private receivedSnapshot: { zxid: bigint; snapshot: LoadedSnapshot } | null = null;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -154,7 +158,11 @@ export class EnsembleMember {
       peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
-      onPacket: (from, packet) => this.executor.receivePacket(from, packet),
+      onPacket: (from, packet) => {
+        const snapshot = snapshotOf(packet);
+        if (snapshot !== undefined) this.receivedSnapshot = { zxid: packet.zxid, snapshot };
+        this.executor.receivePacket(from, packet);
+      },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
     await this.election.start();
@@ -304,7 +312,7 @@ export class EnsembleMember {
         // snapshot (atomically renamed into place) supersedes everything before it; then the txns that follow it.
         await database.log.truncateAfter(action.zxid < database.log.lastZxid() ? action.zxid : database.log.lastZxid());
         database.log.roll();
-        await database.snapshots.writeSnapshot(action.zxid, action.snapshot);
+        await database.writeSnapshot();
         await Promise.all(action.txns.filter((t) => t.zxid > database.log.lastZxid()).map((t) => database.log.append(t.data)));
         return;
     }
@@ -340,8 +348,11 @@ export class EnsembleMember {
     }
   }
 
-  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer, txns: readonly Txn[]): void {
-    const restored = deserializeSnapshot(snapshot);
+  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer | null, txns: readonly Txn[]): void {
+    const received = this.receivedSnapshot;
+    this.receivedSnapshot = null;
+    if (snapshot === null && received?.zxid !== zxid) throw new Error(`no snapshot received for the SNAP at ${zxidHex(zxid)}`);
+    const restored = snapshot === null ? received!.snapshot : deserializeSnapshot(snapshot);
     restored.tree.lastProcessedZxid = zxid;
     this.server.database.replaceState(restored.tree, restored.sessions);
     this.server.sessions.clearAll();
@@ -357,8 +368,10 @@ export class EnsembleMember {
     if (database.lastProcessedZxid !== zxid) {
       this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
     }
-    const body = Buffer.concat([...serializeSnapshot(database.tree, new Map(database.sessions))]);
-    this.quorum.send(to, { type: QuorumPacketType.SNAP, zxid, data: body, authinfo: [] });
+    const wire = snapshotWire(database, zxid);
+    this.quorum.sendBytes(to, wire.packet);
+    for (const chunk of wire.body) this.quorum.sendBytes(to, chunk);
+    this.quorum.sendBytes(to, wire.signature);
   }
 
   // ---- serving ----
