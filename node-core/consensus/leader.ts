@@ -27,6 +27,13 @@ interface LearnerHandle {
   phase: HandlePhase;
   peerLastZxid: bigint;
   lastHeard: number;
+  /**
+   * COMMITs held back between NEWLEADER and UPTODATE. ZooKeeper 3.8.0's learner forgets the proposals it logged at
+   * NEWLEADER and dereferences the oldest pending one on every COMMIT until UPTODATE, so a COMMIT of an earlier
+   * proposal in that window kills its follower (NullPointerException in Learner.syncWithLeader); after UPTODATE the
+   * same COMMITs are ordinary ones.
+   */
+  heldCommits: QuorumPacket[];
 }
 
 interface Proposal {
@@ -275,7 +282,7 @@ export class Leader {
       return;
     }
     const observer = packet.type === T.OBSERVERINFO;
-    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now });
+    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now, heldCommits: [] });
     this.onLearnerInfo(sid, epochOf(packet.zxid), observer, now);
   }
 
@@ -438,6 +445,7 @@ export class Leader {
     handle.phase = 'broadcast';
     // ZooKeeper sends -1; our last committed zxid tells a Paddock learner how much of what it holds is committed.
     this.send(handle.sid, quorumPacket(T.UPTODATE, this.ctx.history.applied));
+    for (const commit of handle.heldCommits.splice(0)) this.send(handle.sid, commit);
   }
 
   // ---- broadcast ----
@@ -469,7 +477,10 @@ export class Leader {
         ? quorumPacket(T.INFORMANDACTIVATE, txn.zxid, Buffer.concat([designated, txn.data]))
         : quorumPacket(T.INFORM, txn.zxid, txn.data);
       for (const handle of this.handles.values()) {
-        if (this.isForwarding(handle)) this.send(handle.sid, handle.observer ? inform : commit);
+        if (!this.isForwarding(handle)) continue;
+        if (handle.observer) this.send(handle.sid, inform);
+        else if (handle.phase === 'broadcast') this.send(handle.sid, commit);
+        else handle.heldCommits.push(commit);
       }
       while (this.pendingSyncs.length > 0 && this.pendingSyncs[0]!.zxid <= txn.zxid) this.answerSync(this.pendingSyncs.shift()!.from);
     }

@@ -199,6 +199,9 @@ export class Learner {
       case T.PROPOSAL:
       case T.INFORM:
       case T.INFORMANDACTIVATE: {
+        // ZooKeeper's leader queues the txns after the zxid it read when it started forwarding to us, then reads
+        // the SNAP zxid again later: the first few may already be in the snapshot. Those are skipped.
+        if (this.syncSnapshot !== null && packet.zxid <= this.syncSnapshot.zxid) return;
         const txn = this.txnOf(packet);
         this.syncTxns.push(txn);
         this.lastQueued = txn.zxid;

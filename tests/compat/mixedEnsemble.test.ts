@@ -9,11 +9,8 @@ import { CreateMode } from '../../node-core/protocol/constants.js';
 import { apacheLauncher } from '../helpers/apacheZk.js';
 import { expectEveryMemberHas, startWriters } from '../helpers/acknowledgedWriters.js';
 import { waitForLeader } from '../helpers/ensembleModes.js';
-import { paddockLauncher } from '../helpers/paddockServer.js';
+import { MIXED_ENGINE_CONFIG, paddockLauncher } from '../helpers/paddockServer.js';
 import { startEnsemble, type ServerLauncher, type ZkMember, type ZkTarget } from '../helpers/zkEnsemble.js';
-
-/** Mixed ensembles need ZooKeeper's session passwords on every member (Apache ignores the key). */
-export const MIXED_ENSEMBLE_CONFIG = { 'paddock.sessionPasswords': 'zookeeper' };
 
 interface Mix {
   name: string;
@@ -69,7 +66,7 @@ describe.each(mixes)('a mixed ensemble of $name', (mix) => {
 
   beforeAll(async () => {
     const engines = Object.fromEntries(mix.paddock.map((id) => [id, paddockLauncher]));
-    target = await startEnsemble(apacheLauncher, { size: 3, engines, extraConfig: MIXED_ENSEMBLE_CONFIG });
+    target = await startEnsemble(apacheLauncher, { size: 3, engines, extraConfig: MIXED_ENGINE_CONFIG });
     const setup = await open(target.connectString);
     await setup.create('/rw');
     await setup.create('/load');
