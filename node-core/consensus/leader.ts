@@ -27,12 +27,7 @@ interface LearnerHandle {
   phase: HandlePhase;
   peerLastZxid: bigint;
   lastHeard: number;
-  /**
-   * COMMITs held back between NEWLEADER and UPTODATE. ZooKeeper 3.8.0's learner forgets the proposals it logged at
-   * NEWLEADER and dereferences the oldest pending one on every COMMIT until UPTODATE, so a COMMIT of an earlier
-   * proposal in that window kills its follower (NullPointerException in Learner.syncWithLeader); after UPTODATE the
-   * same COMMITs are ordinary ones.
-   */
+  /** COMMITs held from NEWLEADER to UPTODATE: ZooKeeper 3.8.0's learner dies on them (NPE in syncWithLeader). */
   heldCommits: QuorumPacket[];
 }
 
@@ -347,12 +342,8 @@ export class Leader {
         return;
       case T.REQUEST:
         if (handle.phase !== 'broadcast' || this.phase !== 'broadcast') throw new Error('REQUEST before UPTODATE');
-        this.ctx.emit({
-          kind: 'leaderReceivedRequest',
-          from: handle.sid,
-          data: packet.data ?? Buffer.alloc(0),
-          authinfo: packet.authinfo ?? [],
-        });
+        const request = { from: handle.sid, data: packet.data ?? Buffer.alloc(0), authinfo: packet.authinfo ?? [] };
+        this.ctx.emit({ kind: 'leaderReceivedRequest', ...request });
         return;
       case T.REVALIDATE:
         // Session ownership is the shell's business; consensus only makes sure the learner is serving.
@@ -478,8 +469,7 @@ export class Leader {
         : quorumPacket(T.INFORM, txn.zxid, txn.data);
       for (const handle of this.handles.values()) {
         if (!this.isForwarding(handle)) continue;
-        if (handle.observer) this.send(handle.sid, inform);
-        else if (handle.phase === 'broadcast') this.send(handle.sid, commit);
+        if (handle.observer || handle.phase === 'broadcast') this.send(handle.sid, handle.observer ? inform : commit);
         else handle.heldCommits.push(commit);
       }
       while (this.pendingSyncs.length > 0 && this.pendingSyncs[0]!.zxid <= txn.zxid) this.answerSync(this.pendingSyncs.shift()!.from);
