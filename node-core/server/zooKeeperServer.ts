@@ -11,6 +11,7 @@ import {
   WatcherType,
   type AddWatchRequest,
   type AuthPacket,
+  type SaslToken,
   type ConnectRequest,
   type PathRequest,
   type RemoveWatchesRequest,
@@ -32,6 +33,7 @@ import type { ApplyResult } from '../txn/applyTxn.js';
 import type { Txn, TxnHeader } from '../txn/txnRecords.js';
 import { processRead, type ReadBody } from '../tree/readRequests.js';
 import { addAuthIds, authenticate } from '../tree/acl.js';
+import { SaslAuthentication } from './saslAuthentication.js';
 import { WatchManager } from '../watch/watchManager.js';
 import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
@@ -91,6 +93,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly fourLetterWords: FourLetterWords;
 
   private readonly connectionLimits: ConnectionLimits;
+  private readonly sasl: SaslAuthentication;
 
   /**
    * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
@@ -105,6 +108,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+    this.sasl = new SaslAuthentication(config.sasl, logger);
     this.connectionLimits = {
       maxBuffer: config.juteMaxBuffer,
       handshakeTimeoutMs: config.sessionlessCnxnTimeout,
@@ -452,6 +456,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.authenticateConnection(connection, header, body as AuthPacket);
       return;
     }
+    if (header.type === OpCode.sasl) {
+      this.sasl.handle(connection, header, (body as SaslToken).token ?? Buffer.alloc(0));
+      return;
+    }
+    if (!this.sasl.admits(connection, header)) return;
     if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
     this.pipeline.submit(connection, header, body);
   }

@@ -112,6 +112,7 @@ export interface ZooConfig {
   dynamicConfigFile?: string;
 
   readOnlyModeEnabled: boolean;
+  sasl: SaslConfig;
   superDigest?: string;
   extendedTypesEnabled: boolean;
   skipACL: boolean;
@@ -135,3 +136,17 @@ export interface ParseOptions {
 
 export const DEFAULT_TICK_TIME = 3000;
 export const DEFAULT_JUTE_MAXBUFFER = 0xfffff;
+
+/** SASL (DIGEST-MD5) and authentication enforcement, from the keys Java reads as system properties. */
+export interface SaslConfig {
+  /** java.security.auth.login.config: the JAAS file whose server section lists the DIGEST-MD5 users. */
+  jaasConfigFile?: string;
+  /** zookeeper.sasl.serverconfig: the JAAS section of the server (default "Server"). */
+  serverSection: string;
+  /** zookeeper.superUser: the SASL user that is also the super user. */
+  superUser?: string;
+  enforceAuthEnabled: boolean;
+  enforceAuthSchemes: string[];
+  /** The older switch: the same as enforce.auth.enabled=true with enforce.auth.schemes=sasl. */
+  sessionRequireClientSaslAuth: boolean;
+}
