@@ -21,8 +21,10 @@ import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
-import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
-import { OpCode } from '../../protocol/index.js';
+import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
+import { snapshotOf } from './quorumPacketStream.js';
+import { snapshotWire } from './snapshotTransfer.js';
+import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
@@ -66,6 +68,8 @@ export class EnsembleMember {
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
+  /** The last SNAP's snapshot, decoded by the link as it arrived; the core's installSnapshot action installs it. */
+  private receivedSnapshot: { zxid: bigint; snapshot: LoadedSnapshot } | null = null;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -164,7 +168,10 @@ export class EnsembleMember {
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
       onPacket: (from, packet) => {
-        if (!this.secretSync.receive(from, packet)) this.executor.receivePacket(from, packet);
+        if (this.secretSync.receive(from, packet)) return;
+        const snapshot = snapshotOf(packet);
+        if (snapshot !== undefined) this.receivedSnapshot = { zxid: packet.zxid, snapshot };
+        this.executor.receivePacket(from, packet);
       },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
@@ -247,7 +254,7 @@ export class EnsembleMember {
       serving: (epoch) => this.becomeServing(epoch),
       stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
       configActivated: (change) => this.activateConfig(change),
-      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      leaderReceivedRequest: (from, data, authinfo) => this.receiveForwarded(from, data, authinfo),
       learnerPing: (_from, data) => {
         for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
       },
@@ -326,7 +333,7 @@ export class EnsembleMember {
         // snapshot (atomically renamed into place) supersedes everything before it; then the txns that follow it.
         await database.log.truncateAfter(action.zxid < database.log.lastZxid() ? action.zxid : database.log.lastZxid());
         database.log.roll();
-        await database.snapshots.writeSnapshot(action.zxid, action.snapshot);
+        await database.writeSnapshot();
         await Promise.all(action.txns.filter((t) => t.zxid > database.log.lastZxid()).map((t) => database.log.append(t.data)));
         return;
     }
@@ -362,8 +369,11 @@ export class EnsembleMember {
     }
   }
 
-  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer, txns: readonly Txn[]): void {
-    const restored = deserializeSnapshot(snapshot);
+  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer | null, txns: readonly Txn[]): void {
+    const received = this.receivedSnapshot;
+    this.receivedSnapshot = null;
+    if (snapshot === null && received?.zxid !== zxid) throw new Error(`no snapshot received for the SNAP at ${zxidHex(zxid)}`);
+    const restored = snapshot === null ? received!.snapshot : deserializeSnapshot(snapshot);
     restored.tree.lastProcessedZxid = zxid;
     this.server.database.replaceState(restored.tree, restored.sessions);
     this.server.sessions.clearAll();
@@ -379,8 +389,10 @@ export class EnsembleMember {
     if (database.lastProcessedZxid !== zxid) {
       this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
     }
-    const body = Buffer.concat([...serializeSnapshot(database.tree, new Map(database.sessions))]);
-    this.quorum.send(to, { type: QuorumPacketType.SNAP, zxid, data: body, authinfo: [] });
+    const wire = snapshotWire(database, zxid);
+    this.quorum.sendBytes(to, wire.packet);
+    for (const chunk of wire.body) this.quorum.sendBytes(to, chunk);
+    this.quorum.sendBytes(to, wire.signature);
   }
 
   // ---- serving ----
@@ -448,7 +460,8 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
+    const { data, authinfo } = encodeForwardedRequest(request);
+    if (!this.executor.forwardRequest(data, authinfo)) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -456,10 +469,10 @@ export class EnsembleMember {
     this.forward(request);
   }
 
-  private receiveForwarded(from: number, data: Buffer): void {
+  private receiveForwarded(from: number, data: Buffer, authInfo: Id[]): void {
     let request: WriteRequest;
     try {
-      request = decodeForwardedRequest(data);
+      request = decodeForwardedRequest(data, authInfo);
     } catch (error) {
       this.logger.warn(`malformed request forwarded by ${from}: ${error instanceof Error ? error.message : String(error)}`);
       return;
