@@ -194,6 +194,7 @@ export const KEYS: Record<string, KeyHandler> = {
   },
   'admin.idleTimeout': (v, c) => void (c.draft.admin.idleTimeout = parsePositiveInt(v)),
   'readonlymode.enabled': (v, c) => void (c.draft.readOnlyModeEnabled = parseStrictBoolean(v)),
+  enforceQuota: (v, c) => void (c.draft.enforceQuota = parseStrictBoolean(v)),
   'DigestAuthenticationProvider.superDigest': (v, c) => {
     if (!/^[^:]+:.+$/.test(v)) throw new Reason('must have the form user:base64(sha1(user:password))');
     c.draft.superDigest = v;
@@ -251,7 +252,6 @@ export const ACCEPTED_NOOP = new Set([
   'watchManagerName',
   'netty.server.outstandingHandshake.limit',
   'audit.enable',
-  'enforceQuota',
 ]);
 
 /** Prefixes and keys that configure the JVM implementation (factories, JAAS, Kerberos, JKS, metrics, ...). */
@@ -349,6 +349,7 @@ export function defaults(): Draft {
     quorumListenOnAllIPs: false,
     syncEnabled: true,
     readOnlyModeEnabled: false,
+    enforceQuota: false,
     extendedTypesEnabled: false,
     skipACL: false,
   };

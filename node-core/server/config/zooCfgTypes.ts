@@ -112,6 +112,8 @@ export interface ZooConfig {
   dynamicConfigFile?: string;
 
   readOnlyModeEnabled: boolean;
+  /** zookeeper.enforceQuota: refuse a create or setData over a hard quota with QuotaExceeded. */
+  enforceQuota: boolean;
   superDigest?: string;
   extendedTypesEnabled: boolean;
   skipACL: boolean;
