@@ -394,7 +394,9 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     }
     const session = local.get(request.sessionId);
     if (session === undefined || session.closing || !isSessionPasswordValid(request.sessionId, request.passwd)) {
-      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
+      // ZooKeeper's flag says what kind of server answers (ReadOnlyZooKeeperServer), even for an expired session.
+      const readOnly = connection.answerWithReadOnlyFlag ? true : undefined;
+      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly });
       connection.closeAfterFlush();
       return;
     }

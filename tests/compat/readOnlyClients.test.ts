@@ -1,12 +1,20 @@
 // Read-only mode as real clients use it, on a 3-member ensemble with readonlymode.enabled whose other two members
-// go down and come back: kazoo's own read-only test (kazoo_read_only.py), and the behaviour is the same on
-// Apache ZooKeeper 3.8 and on Paddock.
-import { existsSync } from 'node:fs';
+// go down and come back: kazoo's own read-only test (kazoo_read_only.py); then, with the read-only member isolated
+// while the other two form a quorum again, kazoo, the Java client (Debian's zkCli -r) and Paddock's client each find
+// the read-write members by asking `isro` and move there. The behaviour is the same on Apache ZooKeeper 3.8 and on
+// Paddock.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SteppedProcess } from '../helpers/steppedProcess.js';
 import { compatTargets, startTarget, type ZkTarget } from '../helpers/zkTarget.js';
+import { ZKCLI_PATH } from '../helpers/zkCli.js';
+import { fourLetterWord } from '../helpers/fourLetterWord.js';
 import { ZkClient } from '../../node-core/client/index.js';
+import { ErrorCode, KeeperError } from '../../node-core/protocol/index.js';
+import { DEFAULT_JVM_FLAGS, LocalCluster, type MemberState } from '../../node-core/cluster/index.js';
 
 const PYTHON = '/usr/bin/python3';
 const KAZOO_SCRIPT = fileURLToPath(new URL('./kazoo_read_only.py', import.meta.url));
@@ -19,13 +27,58 @@ const readOnlyConfig = {
 };
 
 let target: ZkTarget | undefined;
+let cluster: { cluster: LocalCluster; dir: string } | undefined;
 const programs: SteppedProcess[] = [];
+const clients: ZkClient[] = [];
 
 afterEach(async () => {
   await Promise.all(programs.splice(0).map((p) => p.stop()));
+  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
   await target?.stop();
   target = undefined;
+  if (cluster !== undefined) {
+    await cluster.cluster.stop({ timeoutMs: 3000 });
+    if (process.env.PADDOCK_KEEP_TMP === undefined) rmSync(cluster.dir, { recursive: true, force: true });
+    cluster = undefined;
+  }
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isro = (m: MemberState) => fourLetterWord('127.0.0.1', m.ports.client, 'isro', 1_000).catch(() => 'down');
+
+async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
+  );
+
+/** zkCli through stdin: each command is followed by `version`, whose banner line marks the end of its output. */
+class ZkCliSession {
+  private marks = 0;
+  constructor(readonly program: SteppedProcess) {}
+
+  async run(command: string, timeoutMs = 20_000): Promise<string[]> {
+    this.program.send(command);
+    this.program.send('version');
+    this.marks++;
+    const lines: string[] = [];
+    for (;;) {
+      const line = await this.program.nextLine(() => true, timeoutMs);
+      if (line.startsWith('ZooKeeper CLI version')) return lines;
+      lines.push(line);
+    }
+  }
+}
 
 async function createChroot(t: ZkTarget, chroot: string): Promise<void> {
   const client = await ZkClient.connect(t.connectString, { sessionTimeout: 10_000 });
@@ -76,5 +129,95 @@ describe.each(compatTargets())('%s: read-only mode with real clients', (kind) =>
     console.log(kind, 'kazoo read-write step', JSON.stringify(readWrite));
     expect(readWrite.state).toBe('CONNECTED');
     expect(readWrite.created).toBe('/after-quorum');
+  });
+});
+
+describe.each(compatTargets())('%s: clients on an isolated read-only member find the read-write members by isro', (engine) => {
+  it('kazoo, zkCli -r and Paddock client read there, are refused writes, then move to a read-write member', async () => {
+    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: install with \`apt-get install -y python3-kazoo\``);
+    if (!existsSync(ZKCLI_PATH)) throw new Error(`${ZKCLI_PATH} not found: install with \`apt-get install -y zookeeper\``);
+    const dir = mkdtempSync(join(tmpdir(), `paddock-ro-${engine}-`));
+    const local = await LocalCluster.create({
+      nodes: 3,
+      dir,
+      engine,
+      pollIntervalMs: 300,
+      extraConfig: readOnlyConfig,
+      apache: { jvmFlags: [...DEFAULT_JVM_FLAGS, '-Dreadonlymode.enabled=true'] },
+    });
+    cluster = { cluster: local, dir };
+    await local.start();
+    const members = await local.waitFor((ms) => ms.filter((m) => m.mode === 'leader').length === 1 && ms.every((m) => m.mode !== 'not serving'), 40_000, 'a leader');
+    const [one, two, three] = members as [MemberState, MemberState, MemberState];
+    const writer = await ZkClient.connect(members.map((m) => m.hostPort).join(','), { sessionTimeout: 10_000 });
+    clients.push(writer);
+    await writer.create('/kazootests', 'before');
+    for (const m of members) {
+      const reader = await ZkClient.connect(m.hostPort, { sessionTimeout: 10_000 });
+      await reader.sync('/kazootests');
+      await reader.close();
+    }
+
+    await local.killMember(2);
+    await local.killMember(3);
+    await waitFor('member 1 read-only', () => isro(one), (r) => r === 'ro');
+    // Member 2 first: kazoo asks only the first server of its list whether it is read-write.
+    const connect = [two, one, three].map((m) => m.hostPort).join(',');
+
+    const ours = new ZkClient(connect, { sessionTimeout: 10_000, readOnly: true });
+    clients.push(ours);
+    await ours.waitForState('connectedReadOnly', 20_000);
+    const readOnlySession = ours.sessionId;
+    expect((await ours.getData('/kazootests')).data?.toString()).toBe('before');
+    expect(await codeOf(ours.create('/kazootests/x', ''))).toBe(ErrorCode.notReadOnly);
+
+    const kazoo = new SteppedProcess(PYTHON, [KAZOO_SCRIPT, `${connect}/kazootests`, '1']);
+    programs.push(kazoo);
+    const kazooStep = async (name: string, timeoutMs: number) => {
+      const facts = parse(await kazoo.nextLine((l) => l.startsWith('{'), timeoutMs));
+      if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.transcript}`);
+      expect(facts.step).toBe(name);
+      return facts;
+    };
+    expect((await kazooStep('started', 30_000)).state).toBe('CONNECTED_RO');
+    kazoo.send('go');
+    const kazooReadOnly = await kazooStep('read-only', 40_000);
+    expect([kazooReadOnly.state, kazooReadOnly.write]).toEqual(['CONNECTED_RO', 'NotReadOnlyCallError']);
+
+    const zkCli = new ZkCliSession(
+      new SteppedProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', ZKCLI_PATH, '-server', connect, '-r'], {
+        ...process.env,
+        CLIENT_JVMFLAGS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto',
+      }),
+    );
+    programs.push(zkCli.program);
+    await zkCli.program.nextLine((l) => l.includes('state:ConnectedReadOnly'), 30_000);
+    expect(await zkCli.run('get /kazootests')).toContain('before');
+    expect((await zkCli.run('create /kazootests/zk x')).join('\n')).toMatch(/Not a read-only call/);
+
+    // Member 1 is cut off; members 2 and 3 come back and form a quorum without it.
+    local.isolate(1);
+    await local.startMember(2);
+    await local.startMember(3);
+    await waitFor('a read-write member', () => isro(two), (r) => r === 'rw', 60_000);
+    expect(await isro(one)).toBe('ro');
+    const quorumAt = Date.now();
+
+    // Java's and Paddock's clients ask one server at a time, waiting twice as long after each "no" (up to 60 s).
+    await ours.waitForState('connected', 90_000);
+    const oursAfterS = (Date.now() - quorumAt) / 1000;
+    expect(ours.sessionId).not.toBe(readOnlySession);
+    expect(ours.currentServer).not.toBe(one.hostPort);
+    expect(await ours.create('/kazootests/ours', '')).toBe('/kazootests/ours');
+
+    kazoo.send('go');
+    const kazooReadWrite = await kazooStep('read-write', 90_000);
+    expect([kazooReadWrite.state, kazooReadWrite.created]).toEqual(['CONNECTED', '/after-quorum']);
+
+    await zkCli.program.nextLine((l) => l.includes('state:SyncConnected'), 90_000);
+    const zkCliAfterS = (Date.now() - quorumAt) / 1000;
+    expect(await zkCli.run('create /kazootests/zk x')).toContain('Created /kazootests/zk');
+    console.log(`${engine}: after the quorum returned, Paddock's client moved in ${oursAfterS.toFixed(1)} s, kazoo in ${String(kazooReadWrite.rwAfterS)} s after its step, zkCli -r in ${zkCliAfterS.toFixed(1)} s`);
+    local.heal(1);
   });
 });
