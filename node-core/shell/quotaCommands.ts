@@ -115,7 +115,7 @@ async function createQuota(ctx: CommandContext, path: string, quota: StatsTrack)
   const limitPath = limitPathOf(path);
   const statPath = statPathOf(path);
   if (!(await exists(ctx, limitPath))) {
-    await keeper(ctx, () => ctx.client.create(limitPath, quota.toBuffer(), { acl: OPEN_ACL_UNSAFE }), limitPath);
+    await keeper(ctx, () => ctx.client.create(limitPath, Buffer.from(quota.toString()), { acl: OPEN_ACL_UNSAFE }), limitPath);
     await keeper(ctx, () => ctx.client.create(statPath, Buffer.from(usageText(0, 0)), { acl: OPEN_ACL_UNSAFE }), statPath);
     warnIfBelowUsage(ctx, await readTrack(ctx, limitPath), await readTrack(ctx, statPath));
     return;
@@ -123,7 +123,7 @@ async function createQuota(ctx: CommandContext, path: string, quota: StatsTrack)
   const limits = await readTrack(ctx, limitPath);
   for (const [, key] of quotaOptions) if (quota.has(key)) limits.set(key, quota.get(key));
   warnIfBelowUsage(ctx, limits, await readTrack(ctx, statPath));
-  await keeper(ctx, () => ctx.client.setData(limitPath, limits.toBuffer(), -1), limitPath);
+  await keeper(ctx, () => ctx.client.setData(limitPath, Buffer.from(limits.toString()), -1), limitPath);
 }
 
 const setquota: ZkCliCommand = {
@@ -226,7 +226,7 @@ const delquota: ZkCliCommand = {
         return;
       }
       for (const [, key] of flagged) limits.set(key, -1n);
-      await keeper(ctx, () => ctx.client.setData(limitPath, limits.toBuffer(), -1), limitPath);
+      await keeper(ctx, () => ctx.client.setData(limitPath, Buffer.from(limits.toString()), -1), limitPath);
     } catch (error) {
       if (!(error instanceof NoQuotaNode)) throw error;
       ctx.err(`quota for ${path} does not exist.`);

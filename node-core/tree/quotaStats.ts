@@ -116,7 +116,7 @@ export class QuotaStats {
     if (node === undefined) return;
     const usage = StatsTrack.parse(node.data);
     usage.set('count', usage.get('count') + BigInt(countDiff)).set('bytes', usage.get('bytes') + BigInt(bytesDiff));
-    this.tree.replaceDataQuietly(statPath, usage.toBuffer());
+    this.tree.replaceDataQuietly(statPath, Buffer.from(usage.toString()));
   }
 
   /** updateQuotaForPath: the subtree's node count and data bytes, itself included, written to its stat node. */

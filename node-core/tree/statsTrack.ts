@@ -1,5 +1,6 @@
 // ZooKeeper's quota text (StatsTrack) and the /zookeeper/quota layout (Quotas): one home for both, shared by the
-// tree that keeps the usage, the server that enforces the limits, the shell's setquota/listquota/delquota and the GUI.
+// tree that keeps the usage, the server that enforces the limits, the shell's setquota/listquota/delquota and the GUI
+// (so nothing here needs Node).
 
 export const quotaRoot = '/zookeeper/quota';
 export const limitNodeName = 'zookeeper_limits';
@@ -23,9 +24,10 @@ export class StatsTrack {
   private readonly values = new Map<string, bigint>();
 
   /** `count=3,bytes=-1=;byteHardLimit=-1;countHardLimit=-1`: pairs split on `,` or `;`, a pair's extra `=` ignored. */
-  static parse(text: string | Buffer | null): StatsTrack {
+  static parse(text: string | Uint8Array | null): StatsTrack {
     const track = new StatsTrack();
-    const source = text === null ? '' : typeof text === 'string' ? text : text.toString('utf8');
+    // TextDecoder rather than Buffer: the GUI reads quotas with this too, in the browser.
+    const source = text === null ? '' : typeof text === 'string' ? text : new TextDecoder().decode(text);
     if (source === '') return track;
     for (const pair of source.split(/[,;]+/)) {
       // Java's String.split("=") drops trailing empty parts: "bytes=5=" is ["bytes", "5"].
@@ -61,10 +63,6 @@ export class StatsTrack {
     let text = `count=${this.get('count')},bytes=${this.get('bytes')}`;
     if (others.length > 0) text += '=' + others.map((k) => `;${k}=${this.values.get(k)!}`).join('');
     return text;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.from(this.toString(), 'utf8');
   }
 }
 
