@@ -7,7 +7,7 @@ import { ZkClient } from '../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../node-core/protocol/index.js';
 import { freePorts } from '../helpers/ports.js';
 import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
-import { runPaddockCli, runZkCli, splitTranscript, type ZkCliTranscript } from '../helpers/zkCli.js';
+import { runPaddockCli, runZkCli, type ZkCliTranscript } from '../helpers/zkCli.js';
 import { compatTargets, startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { ZKCLI_SCRIPT, digest } from '../helpers/zkCliScript.js';
 

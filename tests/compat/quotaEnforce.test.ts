@@ -3,8 +3,9 @@
 // within it pass, every member keeps the same usage in zookeeper_stats, and a restarted member has it too.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MultiError, ZkClient } from '../../node-core/client/index.js';
-import { CreateMode, ErrorCode, KeeperError, OpCode } from '../../node-core/protocol/index.js';
+import { CreateMode, ErrorCode, OpCode } from '../../node-core/protocol/index.js';
 import { compatTargets, startTarget, type ZkTarget } from '../helpers/zkTarget.js';
+import { codeOf } from '../helpers/polling.js';
 
 let target: ZkTarget | undefined;
 const clients: ZkClient[] = [];
@@ -14,12 +15,6 @@ afterEach(async () => {
   await target?.stop();
   target = undefined;
 });
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
-  );
 
 async function usageOn(t: ZkTarget, id: number): Promise<string> {
   const client = await ZkClient.connect(t.members[id - 1]!.hostPort, { sessionTimeout: 10_000 });

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SteppedProcess } from '../helpers/steppedProcess.js';
+import { codeOf, waitFor } from '../helpers/polling.js';
 import { compatTargets, startTarget, type ZkTarget } from '../helpers/zkTarget.js';
 import { ZKCLI_PATH } from '../helpers/zkCli.js';
 import { fourLetterWord } from '../helpers/fourLetterWord.js';
 import { ZkClient } from '../../node-core/client/index.js';
-import { ErrorCode, KeeperError } from '../../node-core/protocol/index.js';
+import { ErrorCode } from '../../node-core/protocol/index.js';
 import { DEFAULT_JVM_FLAGS, LocalCluster, type MemberState } from '../../node-core/cluster/index.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -43,24 +44,7 @@ afterEach(async () => {
   }
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isro = (m: MemberState) => fourLetterWord('127.0.0.1', m.ports.client, 'isro', 1_000).catch(() => 'down');
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
-  );
 
 /** zkCli through stdin: each command is followed by `version`, whose banner line marks the end of its output. */
 class ZkCliSession {
