@@ -81,19 +81,28 @@ async function createChroot(t: ZkTarget, chroot: string): Promise<void> {
 
 const parse = (line: string) => JSON.parse(line) as Record<string, unknown>;
 
+/** kazoo_read_only.py on `hosts`, idling `idleSeconds` in read-only mode as kazoo's test does (15 s there). */
+function startKazoo(hosts: string, idleSeconds: number): SteppedProcess {
+  const kazoo = new SteppedProcess(PYTHON, [KAZOO_SCRIPT, hosts, String(idleSeconds)]);
+  programs.push(kazoo);
+  return kazoo;
+}
+
+/** The facts kazoo printed for its next step, which must be `name`. */
+async function kazooStep(kazoo: SteppedProcess, name: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const facts = parse(await kazoo.nextLine((l) => l.startsWith('{'), timeoutMs));
+  if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.transcript}`);
+  expect(facts.step).toBe(name);
+  return facts;
+}
+
 describe.each(compatTargets())('%s: read-only mode with real clients', (kind) => {
   it("passes kazoo's own read-only test, and kazoo moves back to a read-write server when the quorum returns", async () => {
     if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: install with \`apt-get install -y python3-kazoo\``);
     target = await startTarget(kind, { size: 3, extraConfig: readOnlyConfig });
     await createChroot(target, '/kazootests');
-    const kazoo = new SteppedProcess(PYTHON, [KAZOO_SCRIPT, `${target.connectString}/kazootests`, '15']);
-    programs.push(kazoo);
-    const step = async (name: string, timeoutMs: number) => {
-      const facts = parse(await kazoo.nextLine((l) => l.startsWith('{'), timeoutMs));
-      if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.transcript}`);
-      expect(facts.step).toBe(name);
-      return facts;
-    };
+    const kazoo = startKazoo(`${target.connectString}/kazootests`, 15);
+    const step = (name: string, timeoutMs: number) => kazooStep(kazoo, name, timeoutMs);
     expect((await step('started', 20_000)).state).toBe('CONNECTED');
 
     // kazoo's harness stops both members at once, with SIGTERM.
@@ -155,17 +164,10 @@ describe.each(compatTargets())('%s: clients on an isolated read-only member find
     expect((await ours.getData('/kazootests')).data?.toString()).toBe('before');
     expect(await codeOf(ours.create('/kazootests/x', ''))).toBe(ErrorCode.notReadOnly);
 
-    const kazoo = new SteppedProcess(PYTHON, [KAZOO_SCRIPT, `${connect}/kazootests`, '1']);
-    programs.push(kazoo);
-    const kazooStep = async (name: string, timeoutMs: number) => {
-      const facts = parse(await kazoo.nextLine((l) => l.startsWith('{'), timeoutMs));
-      if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.transcript}`);
-      expect(facts.step).toBe(name);
-      return facts;
-    };
-    expect((await kazooStep('started', 30_000)).state).toBe('CONNECTED_RO');
+    const kazoo = startKazoo(`${connect}/kazootests`, 1);
+    expect((await kazooStep(kazoo, 'started', 30_000)).state).toBe('CONNECTED_RO');
     kazoo.send('go');
-    const kazooReadOnly = await kazooStep('read-only', 40_000);
+    const kazooReadOnly = await kazooStep(kazoo, 'read-only', 40_000);
     expect([kazooReadOnly.state, kazooReadOnly.write]).toEqual(['CONNECTED_RO', 'NotReadOnlyCallError']);
 
     const zkCli = new ZkCliSession(
@@ -195,7 +197,7 @@ describe.each(compatTargets())('%s: clients on an isolated read-only member find
     expect(await ours.create('/kazootests/ours', '')).toBe('/kazootests/ours');
 
     kazoo.send('go');
-    const kazooReadWrite = await kazooStep('read-write', 90_000);
+    const kazooReadWrite = await kazooStep(kazoo, 'read-write', 90_000);
     expect([kazooReadWrite.state, kazooReadWrite.created]).toEqual(['CONNECTED', '/after-quorum']);
 
     await zkCli.program.nextLine((l) => l.includes('state:SyncConnected'), 90_000);
