@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SteppedProcess } from '../helpers/steppedProcess.js';
+import { LineProcess } from './faults/lineProcess.js';
 import { codeOf, waitFor } from '../helpers/polling.js';
 import { compatTargets, startTarget, type ZkTarget } from '../helpers/zkTarget.js';
 import { ZKCLI_PATH } from '../helpers/zkCli.js';
@@ -29,7 +29,7 @@ const readOnlyConfig = {
 
 let target: ZkTarget | undefined;
 let cluster: { cluster: LocalCluster; dir: string } | undefined;
-const programs: SteppedProcess[] = [];
+const programs: LineProcess[] = [];
 const clients: ZkClient[] = [];
 
 afterEach(async () => {
@@ -46,21 +46,23 @@ afterEach(async () => {
 
 const isro = (m: MemberState) => fourLetterWord('127.0.0.1', m.ports.client, 'isro', 1_000).catch(() => 'down');
 
-/** zkCli through stdin: each command is followed by `version`, whose banner line marks the end of its output. */
-class ZkCliSession {
-  private marks = 0;
-  constructor(readonly program: SteppedProcess) {}
+/** A client program's output read in order: each wait starts after the line the previous one returned. */
+class LineReader {
+  private at = 0;
+  constructor(readonly program: LineProcess) {}
 
+  async next(match: (line: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+    const index = await this.program.waitForLine(match, this.at, timeoutMs, what);
+    this.at = index + 1;
+    return this.program.lines[index]!;
+  }
+
+  /** For zkCli through stdin: the command, then `version`, whose banner line marks the end of its output. */
   async run(command: string, timeoutMs = 20_000): Promise<string[]> {
-    this.program.send(command);
-    this.program.send('version');
-    this.marks++;
-    const lines: string[] = [];
-    for (;;) {
-      const line = await this.program.nextLine(() => true, timeoutMs);
-      if (line.startsWith('ZooKeeper CLI version')) return lines;
-      lines.push(line);
-    }
+    const from = this.at;
+    this.program.write(`${command}\nversion\n`);
+    await this.next((l) => l.startsWith('ZooKeeper CLI version'), timeoutMs, `the end of "${command}"`);
+    return this.program.lines.slice(from, this.at - 1);
   }
 }
 
@@ -82,16 +84,16 @@ async function createChroot(t: ZkTarget, chroot: string): Promise<void> {
 const parse = (line: string) => JSON.parse(line) as Record<string, unknown>;
 
 /** kazoo_read_only.py on `hosts`, idling `idleSeconds` in read-only mode as kazoo's test does (15 s there). */
-function startKazoo(hosts: string, idleSeconds: number): SteppedProcess {
-  const kazoo = new SteppedProcess(PYTHON, [KAZOO_SCRIPT, hosts, String(idleSeconds)]);
+function startKazoo(hosts: string, idleSeconds: number): LineReader {
+  const kazoo = new LineProcess(PYTHON, [KAZOO_SCRIPT, hosts, String(idleSeconds)]);
   programs.push(kazoo);
-  return kazoo;
+  return new LineReader(kazoo);
 }
 
 /** The facts kazoo printed for its next step, which must be `name`. */
-async function kazooStep(kazoo: SteppedProcess, name: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  const facts = parse(await kazoo.nextLine((l) => l.startsWith('{'), timeoutMs));
-  if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.transcript}`);
+async function kazooStep(kazoo: LineReader, name: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const facts = parse(await kazoo.next((l) => l.startsWith('{'), timeoutMs, `kazoo's ${name} step`));
+  if (facts.step === 'error') throw new Error(`kazoo failed:\n${String(facts.error)}\n${kazoo.program.lines.join('\n')}`);
   expect(facts.step).toBe(name);
   return facts;
 }
@@ -108,7 +110,7 @@ describe.each(compatTargets())('%s: read-only mode with real clients', (kind) =>
     // kazoo's harness stops both members at once, with SIGTERM.
     const exits = await Promise.all([target.signalAndWait(2, 'SIGTERM'), target.signalAndWait(3, 'SIGTERM')]);
     expect(exits.map((e) => e.timedOut)).toEqual([false, false]);
-    kazoo.send('members 2 and 3 are down');
+    kazoo.program.write('members 2 and 3 are down\n');
     const readOnly = await step('read-only', 60_000);
     console.log(kind, 'kazoo read-only step', JSON.stringify(readOnly));
     expect(readOnly.state).toBe('CONNECTED_RO');
@@ -117,7 +119,7 @@ describe.each(compatTargets())('%s: read-only mode with real clients', (kind) =>
     expect(readOnly.statesWhileIdle).toEqual([]);
 
     await target.restart(2);
-    kazoo.send('the quorum is back');
+    kazoo.program.write('the quorum is back\n');
     const readWrite = await step('read-write', 70_000);
     console.log(kind, 'kazoo read-write step', JSON.stringify(readWrite));
     expect(readWrite.state).toBe('CONNECTED');
@@ -166,18 +168,18 @@ describe.each(compatTargets())('%s: clients on an isolated read-only member find
 
     const kazoo = startKazoo(`${connect}/kazootests`, 1);
     expect((await kazooStep(kazoo, 'started', 30_000)).state).toBe('CONNECTED_RO');
-    kazoo.send('go');
+    kazoo.program.write('go\n');
     const kazooReadOnly = await kazooStep(kazoo, 'read-only', 40_000);
     expect([kazooReadOnly.state, kazooReadOnly.write]).toEqual(['CONNECTED_RO', 'NotReadOnlyCallError']);
 
-    const zkCli = new ZkCliSession(
-      new SteppedProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', ZKCLI_PATH, '-server', connect, '-r'], {
+    const zkCli = new LineReader(
+      new LineProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', ZKCLI_PATH, '-server', connect, '-r'], {
         ...process.env,
         CLIENT_JVMFLAGS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto',
       }),
     );
     programs.push(zkCli.program);
-    await zkCli.program.nextLine((l) => l.includes('state:ConnectedReadOnly'), 30_000);
+    await zkCli.next((l) => l.includes('state:ConnectedReadOnly'), 30_000, 'ConnectedReadOnly');
     expect(await zkCli.run('get /kazootests')).toContain('before');
     expect((await zkCli.run('create /kazootests/zk x')).join('\n')).toMatch(/Not a read-only call/);
 
@@ -196,11 +198,11 @@ describe.each(compatTargets())('%s: clients on an isolated read-only member find
     expect(ours.currentServer).not.toBe(one.hostPort);
     expect(await ours.create('/kazootests/ours', '')).toBe('/kazootests/ours');
 
-    kazoo.send('go');
+    kazoo.program.write('go\n');
     const kazooReadWrite = await kazooStep(kazoo, 'read-write', 90_000);
     expect([kazooReadWrite.state, kazooReadWrite.created]).toEqual(['CONNECTED', '/after-quorum']);
 
-    await zkCli.program.nextLine((l) => l.includes('state:SyncConnected'), 90_000);
+    await zkCli.next((l) => l.includes('state:SyncConnected'), 90_000, 'SyncConnected');
     const zkCliAfterS = (Date.now() - quorumAt) / 1000;
     expect(await zkCli.run('create /kazootests/zk x')).toContain('Created /kazootests/zk');
     console.log(`${engine}: after the quorum returned, Paddock's client moved in ${oursAfterS.toFixed(1)} s, kazoo in ${String(kazooReadWrite.rwAfterS)} s after its step, zkCli -r in ${zkCliAfterS.toFixed(1)} s`);
