@@ -124,7 +124,7 @@ describe.each(compatTargets())('%s: read-only mode with real clients', (kind) =>
     console.log(kind, 'kazoo read-write step', JSON.stringify(readWrite));
     expect(readWrite.state).toBe('CONNECTED');
     expect(readWrite.created).toBe('/after-quorum');
-  });
+  }, 150_000);
 });
 
 describe.each(compatTargets())('%s: clients on an isolated read-only member find the read-write members by isro', (engine) => {
@@ -207,5 +207,5 @@ describe.each(compatTargets())('%s: clients on an isolated read-only member find
     expect(await zkCli.run('create /kazootests/zk x')).toContain('Created /kazootests/zk');
     console.log(`${engine}: after the quorum returned, Paddock's client moved in ${oursAfterS.toFixed(1)} s, kazoo in ${String(kazooReadWrite.rwAfterS)} s after its step, zkCli -r in ${zkCliAfterS.toFixed(1)} s`);
     local.heal(1);
-  });
+  }, 240_000);
 });
