@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { saslLogin, type SaslCredentials } from './saslLogin.js';
 import { ClientWatchRegistry, type WatchKind, type Watcher, type WatchedEvent } from './clientWatchRegistry.js';
 import { Chroot, parseConnectString, shuffled, validatePath, type HostPort } from './connectString.js';
+import { ReadWriteSeeker } from './readWriteSeeker.js';
 import {
   ConnectionLossError,
   SessionExpiredError,
@@ -108,6 +109,9 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   protected setWatches2Unsupported = false;
   protected closeRequested = false;
   protected readonly loop: Promise<void>;
+  /** On a read-only server: looks for a read-write one, which the next connect then goes to first. */
+  private readonly seeker: ReadWriteSeeker;
+  private preferredHost: HostPort | undefined;
 
   constructor(connectString: string, options: ZkClientOptions = {}) {
     super();
@@ -125,6 +129,10 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
     this.log = options.logger ?? createLogger('ZkClient', { level: 'warn' });
     this.sessionIdValue = options.sessionId ?? 0n;
     this.passwdValue = options.passwd ?? Buffer.alloc(16);
+    this.seeker = new ReadWriteSeeker(this.hosts, (host) => {
+      this.preferredHost = host;
+      this.connection?.destroy(`${host.host}:${host.port} is a read-write server`);
+    });
     // Keep the process alive while the session is; listeners attached after construction still see every state.
     this.loop = this.runSession();
   }
@@ -201,6 +209,9 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   protected nextHost(): HostPort {
+    const preferred = this.preferredHost;
+    this.preferredHost = undefined;
+    if (preferred !== undefined) return preferred;
     const host = this.hosts[this.hostIndex % this.hosts.length]!;
     this.hostIndex = (this.hostIndex + 1) % this.hosts.length;
     return host;
@@ -266,8 +277,10 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
       }
       failures = 0;
       this.setState(connection.readOnly ? 'connectedReadOnly' : 'connected');
+      if (connection.readOnly) this.seeker.start(host);
       for (const queued of this.queue.splice(0)) queued.run(connection);
       const reason = await closed;
+      this.seeker.stop();
       this.lastZxid = connection.lastZxid > this.lastZxid ? connection.lastZxid : this.lastZxid;
       if (this.closeRequested || terminalStates.has(this.stateValue)) break;
       this.log.info(`disconnected from ${host.host}:${host.port}: ${reason?.message ?? 'closed'}`);
@@ -338,6 +351,7 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   protected terminate(state: 'expired' | 'authFailed' | 'closed'): void {
+    this.seeker.stop();
     this.setState(state);
     const error = this.terminalError();
     this.failQueue(error);

@@ -79,7 +79,9 @@ export class ReadOnlySessions {
     }
     const session = local.get(request.sessionId);
     if (session === undefined || session.closing || !this.host.passwords.accepts(request.sessionId, request.passwd)) {
-      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
+      // ZooKeeper's flag says what kind of server answers (ReadOnlyZooKeeperServer), even for an expired session.
+      const readOnly = connection.answerWithReadOnlyFlag ? true : undefined;
+      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly });
       connection.closeAfterFlush();
       return;
     }

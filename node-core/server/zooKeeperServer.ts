@@ -37,6 +37,7 @@ import { standaloneRole, type ServerRole } from './serverRole.js';
 import { OpenSockets } from './openSockets.js';
 import type { DiskFailureHandler } from './diskFailure.js';
 import { TxnLogFailedError } from '../storage/txnLog.js';
+import { quotaChecker } from './quotaEnforcement.js';
 
 /** The four-letter words a server answers on its client port (serverIntrospection.fourLetterWordsFor). */
 export interface FourLetterWords {
@@ -130,6 +131,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       reconfigEnabled: this.config.reconfigEnabled,
       standaloneEnabled: this.config.standaloneEnabled,
       isQuorumSynced: this.role.isQuorumSynced,
+      checkQuota: this.config.enforceQuota ? quotaChecker(() => this.database.tree, this.logger) : undefined,
     });
     this.pipeline = new RequestPipeline(this.database.tree, preparer, commitPath, this, this.logger);
   }

@@ -7,9 +7,12 @@ import type { ACL, Stat } from '../protocol/records.js';
 import { AclCache, openUnsafeAcl } from './aclCache.js';
 import { viewEntries, type PreservedNode } from './consistentView.js';
 import { baseName, joinPath, parentPath } from './pathValidation.js';
+import { QuotaStats } from './quotaStats.js';
+
 import {
   ZNode,
   addChild,
+  clientEphemeralOwner,
   copyRecord,
   dataLengthOf,
   noChildren,
@@ -23,13 +26,6 @@ import {
 export { latin1DataOf, type DataNode, type NodeRecord, type RestoredRecord } from './znode.js';
 
 const noPaths: ReadonlySet<string> = new Set<string>();
-
-/** Clients see only real session owners; the container and TTL markers are the server's business (DataNode). */
-function clientEphemeralOwner(owner: bigint): bigint {
-  if (owner === containerEphemeralOwner || ttlFromEphemeralOwner(owner) !== undefined) return 0n;
-  return owner;
-}
-
 /** A point-in-time view of the tree for writing a snapshot while the live tree keeps changing. */
 export interface ConsistentView {
   /** lastProcessedZxid when the view began: the snapshot holds exactly the txns up to it. */
@@ -60,6 +56,8 @@ export class DataTree {
   private view: Map<string, PreservedNode<NodeRecord> | null> | undefined;
   /** The highest zxid applied; a snapshot or a restart resumes after it. */
   lastProcessedZxid = 0n;
+  /** Quota usage in /zookeeper/quota/<path>/zookeeper_stats, kept up to date by every create, delete and setData. */
+  readonly quotas = new QuotaStats(this);
 
   constructor() {
     // The system nodes exactly as a fresh Apache ZooKeeper 3.8 shows them: all-zero stats, empty (not null) data,
@@ -217,6 +215,7 @@ export class DataTree {
     this.nodes.set(path, child);
     this.dataSize += path.length + (data === null ? 0 : data.length);
     this.trackOwner(path, ephemeralOwner);
+    this.quotas.created(path, data === null ? 0 : data.length);
     return ErrorCode.ok;
   }
 
@@ -238,6 +237,7 @@ export class DataTree {
     this.aclCache.release(node.acl);
     this.dataSize -= path.length + dataLengthOf(node);
     this.untrackOwner(path, node.ephemeralOwner);
+    this.quotas.deleted(path, dataLengthOf(node));
     return ErrorCode.ok;
   }
 
@@ -246,12 +246,25 @@ export class DataTree {
     const node = this.nodes.get(path);
     if (node === undefined) return undefined;
     this.preserve(path, node);
-    this.dataSize += (data === null ? 0 : data.length) - dataLengthOf(node);
+    const bytesDiff = (data === null ? 0 : data.length) - dataLengthOf(node);
+    this.dataSize += bytesDiff;
     node.bytes = toBytes(data);
     node.mtime = time;
     node.mzxid = zxid;
     node.version = version;
+    this.quotas.dataChanged(path, bytesDiff);
     return this.statOf(node);
+  }
+
+  /**
+   * A quota stat node's new usage: its data changes and nothing else, not even the tree's data size, exactly as
+   * ZooKeeper's updateQuotaStat leaves them (mntr's approximate data size then matches ZooKeeper's).
+   */
+  replaceDataQuietly(path: string, data: Buffer): void {
+    const node = this.nodes.get(path);
+    if (node === undefined) return;
+    this.preserve(path, node);
+    node.bytes = toBytes(data);
   }
 
   /** Sets the ACL and the aclVersion the txn carries; undefined when the node does not exist. */
@@ -428,6 +441,7 @@ export class DataTree {
   endRestore(): void {
     this.restoreChain = [];
     this.aclCache.purgeUnused();
+    this.quotas.rebuild();
   }
 
   /** Finds the parent among the previous node's ancestors (siblings and depth-first order), else by lookup. */

@@ -1,5 +1,6 @@
-// How the tree keeps a znode: the persisted fields a snapshot stores, the live node with its data as a one-byte
-// string, and the child-set and copy helpers DataTree changes nodes with.
+// One znode as the DataTree keeps it: its persisted fields (what a snapshot stores), the compact live node with its
+// data as a one-byte string, and the small helpers that keep child sets and copies cheap.
+import { containerEphemeralOwner, ttlFromEphemeralOwner } from '../protocol/constants.js';
 import type { ACL } from '../protocol/records.js';
 
 /** A znode's persisted fields, as a snapshot stores them. */
@@ -33,6 +34,12 @@ export const noChildren: Set<string> = new Set<string>();
 // Data is kept as a one-byte (latin1) string rather than a Buffer: a string costs its length plus 16 bytes and lives
 // in the compacting JS heap, while a small Buffer costs ~90 bytes of object and pins a whole 8 KiB pool slab shared
 // with short-lived buffers, which multiplied resident memory several times over with a million nodes.
+/** Clients see only real session owners; the container and TTL markers are the server's business (DataNode). */
+export function clientEphemeralOwner(owner: bigint): bigint {
+  if (owner === containerEphemeralOwner || ttlFromEphemeralOwner(owner) !== undefined) return 0n;
+  return owner;
+}
+
 export class ZNode implements DataNode {
   children: Set<string> = noChildren;
   constructor(
@@ -70,6 +77,7 @@ export function latin1DataOf(record: NodeRecord): string | null {
 
 /** A snapshot's node: its data either as bytes or already as the latin1 string a node keeps. */
 export type RestoredRecord = Omit<NodeRecord, 'data'> & { readonly data: Buffer | string | null };
+
 
 export function addChild(parent: ZNode, name: string): void {
   if (parent.children === noChildren) parent.children = new Set();

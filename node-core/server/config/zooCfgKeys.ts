@@ -214,6 +214,7 @@ export const KEYS: Record<string, KeyHandler> = {
   'metricsProvider.httpPort': (v, c) => void (c.draft.metrics.httpPort = parsePort(v, true)),
   'metricsProvider.exportJvmInfo': (v, c) => void (c.draft.metrics.exportJvmInfo = parseStrictBoolean(v)),
   'readonlymode.enabled': (v, c) => void (c.draft.readOnlyModeEnabled = parseStrictBoolean(v)),
+  enforceQuota: (v, c) => void (c.draft.enforceQuota = parseStrictBoolean(v)),
   'DigestAuthenticationProvider.superDigest': (v, c) => {
     if (!/^[^:]+:.+$/.test(v)) throw new Reason('must have the form user:base64(sha1(user:password))');
     c.draft.superDigest = v;
@@ -278,7 +279,6 @@ export const ACCEPTED_NOOP = new Set([
   'watchManagerName',
   'netty.server.outstandingHandshake.limit',
   'audit.enable',
-  'enforceQuota',
 ]);
 
 /** Prefixes and keys that configure the JVM implementation (factories, JAAS, Kerberos, JKS, metrics, ...). */
@@ -375,6 +375,7 @@ export function defaults(): Draft {
     quorumListenOnAllIPs: false,
     syncEnabled: true,
     readOnlyModeEnabled: false,
+    enforceQuota: false,
     sasl: { serverSection: 'Server', enforceAuthEnabled: false, enforceAuthSchemes: [], sessionRequireClientSaslAuth: false },
     extendedTypesEnabled: false,
     skipACL: false,

@@ -52,6 +52,7 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('admin.commandURL', config.admin.commandURL, d.admin.commandURL);
   putIf('admin.idleTimeout', config.admin.idleTimeout, d.admin.idleTimeout);
   putIf('readonlymode.enabled', config.readOnlyModeEnabled, d.readOnlyModeEnabled);
+  putIf('enforceQuota', config.enforceQuota, d.enforceQuota);
   if (config.superDigest !== undefined) put('DigestAuthenticationProvider.superDigest', config.superDigest);
   putIf('extendedTypesEnabled', config.extendedTypesEnabled, d.extendedTypesEnabled);
   const ssl = config.ssl;

@@ -121,6 +121,8 @@ export interface ZooConfig {
   dynamicConfigFile?: string;
 
   readOnlyModeEnabled: boolean;
+  /** zookeeper.enforceQuota: refuse a create or setData over a hard quota with QuotaExceeded. */
+  enforceQuota: boolean;
   sasl: SaslConfig;
   superDigest?: string;
   extendedTypesEnabled: boolean;
