@@ -24,6 +24,7 @@ import {
 } from './contract.js';
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
+import { runMonitorCommand } from './monitorCommand.js';
 import { deleteSubtreeStep } from './batchedDelete.js';
 import {
   copySubtree,
@@ -190,6 +191,13 @@ export class ApiService {
     }
   }
 
+  /** The servers a monitoring call asks: a connection's (with its profile's AdminServer port) or the given ones. */
+  private monitorTarget(connectionId: string | undefined, connectString: string | undefined, adminPort: number | undefined) {
+    const profile = connectionId === undefined ? undefined : this.connections.get(connectionId).profile;
+    const target = connectString ?? profile!.connectString;
+    return { connectString: target.split('/')[0]!, adminPort: adminPort ?? profile?.adminPort };
+  }
+
   private createHandlers(): Handlers {
     const client = (connectionId: string) => this.connections.get(connectionId).client;
     return {
@@ -255,8 +263,12 @@ export class ApiService {
       },
 
       'server.facts': async ({ connectionId, connectString, adminPort }) => {
-        const target = connectString ?? this.connections.get(connectionId!).profile.connectString;
-        return serverFacts(target.split('/')[0]!, adminPort);
+        const target = this.monitorTarget(connectionId, connectString, adminPort);
+        return serverFacts(target.connectString, target.adminPort);
+      },
+      'server.command': async ({ connectionId, connectString, server, command, adminPort }) => {
+        const target = this.monitorTarget(connectionId, connectString, adminPort);
+        return runMonitorCommand(target.connectString, server, command, target.adminPort);
       },
 
       'cluster.backends': async () => ({ backends: this.clusters.names() }),

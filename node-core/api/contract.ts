@@ -21,6 +21,9 @@ import {
   type ValidationResult,
 } from './schema.js';
 import { znodePathProblem } from './znodePath.js';
+import { monitorParamSchemas, type MonitorMethods } from './monitorContract.js';
+
+export * from './monitorContract.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -154,6 +157,8 @@ export interface ProfileInput {
   /** A CSS colour the GUI tints this connection with (e.g. red for production). */
   colour?: string;
   sessionTimeoutMs?: number;
+  /** The AdminServer's HTTP port (admin.serverPort), asked when a four-letter word is not whitelisted; 8080 when absent. */
+  adminPort?: number;
 }
 
 /** A profile as the API returns it: passwords never leave node-core. */
@@ -167,6 +172,7 @@ export interface ProfileView {
   readOnly: boolean;
   colour?: string;
   sessionTimeoutMs?: number;
+  adminPort?: number;
 }
 
 export type ConnectionState =
@@ -406,7 +412,7 @@ export interface CreateClusterParams {
 type ConnectionParams = { connectionId: string };
 type Empty = Record<string, never>;
 
-export interface ApiMethods {
+export interface ApiMethods extends MonitorMethods {
   'profiles.list': { params: Empty; result: { profiles: ProfileView[] } };
   'profiles.save': { params: { profile: ProfileInput }; result: ProfileView };
   'profiles.delete': { params: { profileId: string }; result: Empty };
@@ -592,6 +598,7 @@ const profileInput = object({
   readOnly: optional(boolean()),
   colour: optional(string({ max: 64 })),
   sessionTimeoutMs: optional(integer({ min: 1000, max: 600_000 })),
+  adminPort: optional(integer({ min: 1, max: 65535 })),
 });
 
 const createFields = {
@@ -625,6 +632,7 @@ const snapshot = object({
 }) as Schema<unknown> as Schema<SubtreeSnapshot>;
 
 export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
+  ...monitorParamSchemas,
   'profiles.list': empty,
   'profiles.save': object({ profile: profileInput }),
   'profiles.delete': object({ profileId: id }),

@@ -18,6 +18,7 @@ export interface StoredProfile {
   readOnly: boolean;
   colour?: string;
   sessionTimeoutMs?: number;
+  adminPort?: number;
 }
 
 interface ProfilesFile {
@@ -41,6 +42,7 @@ export function profileView(p: StoredProfile): ProfileView {
     readOnly: p.readOnly,
     ...(p.colour !== undefined ? { colour: p.colour } : {}),
     ...(p.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: p.sessionTimeoutMs } : {}),
+    ...(p.adminPort !== undefined ? { adminPort: p.adminPort } : {}),
   };
 }
 
@@ -60,6 +62,7 @@ export function storedProfile(input: ProfileInput, id: string, previous?: Stored
     readOnly: input.readOnly ?? false,
     ...(input.colour !== undefined ? { colour: input.colour } : {}),
     ...(input.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: input.sessionTimeoutMs } : {}),
+    ...(input.adminPort !== undefined ? { adminPort: input.adminPort } : {}),
   };
 }
 
