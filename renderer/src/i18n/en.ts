@@ -54,6 +54,7 @@ export const en = {
   'state.closed': 'closed',
 
   'explorer.goto': 'Go to path (Ctrl+K)',
+  'explorer.treeLabel': 'Znode tree',
   'explorer.filter': 'Filter children',
   'explorer.filterLoadedOnly': 'Filtering the children loaded so far ({count} of {total})',
   'explorer.refresh': 'Refresh',

@@ -55,6 +55,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'state.closed': '已关闭',
 
   'explorer.goto': '跳转到路径（Ctrl+K）',
+  'explorer.treeLabel': 'Znode 树',
   'explorer.filter': '过滤子节点',
   'explorer.filterLoadedOnly': '仅过滤已加载的子节点（{count} / {total}）',
   'explorer.refresh': '刷新',
