@@ -25,6 +25,7 @@ import {
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
 import { runMonitorCommand } from './monitorCommand.js';
+import { removeCluster } from './clusterRemoval.js';
 import { deleteSubtreeStep } from './batchedDelete.js';
 import {
   copySubtree,
@@ -274,10 +275,13 @@ export class ApiService {
       'cluster.backends': async () => ({ backends: this.clusters.names() }),
       'cluster.create': async ({ backend, ...spec }) => this.clusters.backend(backend).backend.create(spec),
       'cluster.list': async () => ({ clusters: await this.clusters.listAll() }),
-      'cluster.remove': async ({ clusterId }) => {
-        await (await this.clusters.owner(clusterId)).remove(clusterId);
-        return {};
-      },
+      'cluster.remove': async ({ clusterId }) =>
+        removeCluster(clusterId, {
+          clusters: this.clusters,
+          connections: this.connections,
+          profiles: this.profiles,
+          progress: (data) => this.broadcast('cluster.removing', data),
+        }),
       'cluster.member': async ({ clusterId, memberId, action }) =>
         (await this.clusters.owner(clusterId)).memberAction(clusterId, memberId, action),
     };

@@ -22,8 +22,10 @@ import {
 } from './schema.js';
 import { znodePathProblem } from './znodePath.js';
 import { monitorParamSchemas, type MonitorMethods } from './monitorContract.js';
+import type { ClusterRemovalEvents, ClusterRemovalResult } from './clusterRemovalContract.js';
 
 export * from './monitorContract.js';
+export * from './clusterRemovalContract.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -483,8 +485,8 @@ export interface ApiMethods extends MonitorMethods {
   'cluster.backends': { params: Empty; result: { backends: string[] } };
   'cluster.create': { params: CreateClusterParams; result: ClusterInfo };
   'cluster.list': { params: Empty; result: { clusters: ClusterInfo[] } };
-  /** Stops every member and removes the cluster's data. */
-  'cluster.remove': { params: { clusterId: string }; result: Empty };
+  /** Closes the connections to the cluster, stops every member, removes its data and the profiles pointing at it. */
+  'cluster.remove': { params: { clusterId: string }; result: ClusterRemovalResult };
   'cluster.member': { params: { clusterId: string; memberId: number; action: MemberAction }; result: ClusterMemberInfo };
 }
 
@@ -515,7 +517,7 @@ export interface ZnodeChange {
   path: string;
 }
 
-export interface ApiEvents {
+export interface ApiEvents extends ClusterRemovalEvents {
   'connection.state': { connectionId: string; state: ConnectionState; server?: string };
   /**
    * The changes one subscription saw, in the order ZooKeeper sent them. They travel in batches (one message per
