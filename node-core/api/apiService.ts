@@ -204,6 +204,10 @@ export class ApiService {
     return {
       'profiles.list': async () => ({ profiles: (await this.profiles.list()).map(profileView) }),
       'profiles.save': async ({ profile }) => profileView(await this.profiles.save(profile)),
+      'profiles.remember': async ({ profileId, path }) => {
+        await this.profiles.rememberUse(profileId, { path });
+        return {};
+      },
       'profiles.delete': async ({ profileId }) => {
         await this.profiles.remove(profileId);
         return {};
@@ -218,10 +222,15 @@ export class ApiService {
       },
       'connection.open': async ({ profileId }) => {
         const profile = await this.profiles.get(profileId);
-        return this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+        const info = await this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+        await this.profiles.rememberUse(profileId, { open: true });
+        return info;
       },
+      // Closed by the user: not reopened on the next start (closing at shutdown goes through closeAll instead).
       'connection.close': async ({ connectionId }) => {
+        const { profile } = this.connections.get(connectionId);
         await this.connections.close(connectionId);
+        await this.profiles.rememberUse(profile.id, { open: false });
         return {};
       },
       'connection.list': async () => ({ connections: this.connections.list() }),

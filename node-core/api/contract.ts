@@ -23,9 +23,11 @@ import {
 import { znodePathProblem } from './znodePath.js';
 import { monitorParamSchemas, type MonitorMethods } from './monitorContract.js';
 import type { ClusterRemovalEvents, ClusterRemovalResult } from './clusterRemovalContract.js';
+import { profileStateParamSchemas, type ProfileLastUsed, type ProfileStateMethods } from './profileStateContract.js';
 
 export * from './monitorContract.js';
 export * from './clusterRemovalContract.js';
+export * from './profileStateContract.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -175,6 +177,7 @@ export interface ProfileView {
   colour?: string;
   sessionTimeoutMs?: number;
   adminPort?: number;
+  lastUsed?: ProfileLastUsed;
 }
 
 export type ConnectionState =
@@ -414,7 +417,7 @@ export interface CreateClusterParams {
 type ConnectionParams = { connectionId: string };
 type Empty = Record<string, never>;
 
-export interface ApiMethods extends MonitorMethods {
+export interface ApiMethods extends MonitorMethods, ProfileStateMethods {
   'profiles.list': { params: Empty; result: { profiles: ProfileView[] } };
   'profiles.save': { params: { profile: ProfileInput }; result: ProfileView };
   'profiles.delete': { params: { profileId: string }; result: Empty };
@@ -635,6 +638,7 @@ const snapshot = object({
 
 export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
   ...monitorParamSchemas,
+  ...profileStateParamSchemas,
   'profiles.list': empty,
   'profiles.save': object({ profile: profileInput }),
   'profiles.delete': object({ profileId: id }),

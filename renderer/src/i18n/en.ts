@@ -23,6 +23,11 @@ export const en = {
   'profiles.testRootMissing': '; the chroot does not exist',
   'profiles.testReadOnlyServer': '; the server is read-only',
   'profiles.readOnly': 'read-only',
+  'profiles.import': "Import…",
+  'profiles.export': "Export",
+  'profiles.imported': "Imported {count} profile(s); {skipped} already saved were skipped.",
+  'profiles.importBad': "{file} was not imported, nothing was saved: {problem}",
+  'profiles.reopenFailed': "Could not reopen \"{name}\" from the last session: {reason}",
 
   'profile.name': 'Name',
   'profile.connectString': 'Connect string',

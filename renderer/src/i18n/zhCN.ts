@@ -24,6 +24,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   'profiles.testRootMissing': '；chroot 不存在',
   'profiles.testReadOnlyServer': '；服务器处于只读模式',
   'profiles.readOnly': '只读',
+  'profiles.import': "导入…",
+  'profiles.export': "导出",
+  'profiles.imported': "已导入 {count} 个连接配置；跳过 {skipped} 个已存在的。",
+  'profiles.importBad': "{file} 未导入，没有保存任何内容：{problem}",
+  'profiles.reopenFailed': "无法重新打开上次会话中的“{name}”：{reason}",
 
   'profile.name': '名称',
   'profile.connectString': '连接串',
