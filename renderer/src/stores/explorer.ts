@@ -20,6 +20,8 @@ function createExplorerStore(connectionId: string) {
     const expanded = shallowRef(new Set<string>(['/']));
     const rootStat = ref<ApiStat>();
     const selected = ref<string>();
+    /** The multi-selection (Ctrl/Shift-click), apart from the one node open in the panel. */
+    const marked = shallowRef(new Set<string>());
     const filter = ref('');
     const error = ref<string>();
     /** Modes of nodes created from this window: ZooKeeper hides container and TTL from clients. */
@@ -216,6 +218,7 @@ function createExplorerStore(connectionId: string) {
     return {
       rows,
       selected,
+      marked,
       filter,
       error,
       rootStat,
