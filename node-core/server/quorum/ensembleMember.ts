@@ -29,6 +29,7 @@ import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
 import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
 import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
+import { SessionSecretSync, liveSessionsAfter } from './sessionSecretSync.js';
 import type { DiskFailureHandler } from '../diskFailure.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
@@ -72,6 +73,7 @@ export class EnsembleMember {
   private ownsWrites = false;
   private zxidFloor = 0n;
   private readonly memberSessions: MemberSessions;
+  private readonly secretSync: SessionSecretSync;
   readonly elections = new ElectionHistory();
 
   constructor(
@@ -96,6 +98,13 @@ export class EnsembleMember {
     this.configData =
       stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
     this.versionDir = join(config.dataDir, 'version-2');
+    this.secretSync = new SessionSecretSync({
+      passwords: this.server.passwords,
+      logger,
+      liveSessions: () => liveSessionsAfter(this.server.database.sessions.keys(), this.unapplied),
+      leaderId: () => this.peer?.leaderId ?? null,
+      persist: () => this.persistOutOfBand(() => this.server.passwords.persist()),
+    });
   }
 
   private get me() {
@@ -154,7 +163,9 @@ export class EnsembleMember {
       peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
-      onPacket: (from, packet) => this.executor.receivePacket(from, packet),
+      onPacket: (from, packet) => {
+        if (!this.secretSync.receive(from, packet)) this.executor.receivePacket(from, packet);
+      },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
     await this.election.start();
@@ -223,7 +234,11 @@ export class EnsembleMember {
     return {
       now: () => Date.now(),
       sendNotification: (to, notification) => this.election.send(to, toWireNotification(notification, this.configData)),
-      sendPacket: (to, packet) => this.quorum.send(to, packet),
+      sendPacket: (to, packet) => {
+        const secret = packet.type === QuorumPacketType.NEWLEADER ? this.secretSync.packetBeforeNewLeader() : undefined;
+        if (secret !== undefined) this.quorum.send(to, secret);
+        this.quorum.send(to, packet);
+      },
       connectToLeader: (leader) => this.quorum.connectToLeader(leader),
       closeLink: (peer) => this.quorum.close(peer),
       sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
@@ -285,6 +300,13 @@ export class EnsembleMember {
       () => this.executor.diskDone(action.ticket),
       (error: unknown) => this.diskFailed(error),
     );
+  }
+
+  /** Disk work outside the core's actions (the session secret), ordered with them: later actions wait for it. */
+  private persistOutOfBand(write: () => Promise<void>): void {
+    this.diskTail = this.diskTail.then(write);
+    this.diskBarrier = this.diskTail;
+    this.diskTail.catch((error: unknown) => this.diskFailed(error));
   }
 
   private async performDisk(action: Exclude<DiskAction, { kind: 'logTxns' }>): Promise<void> {
@@ -382,6 +404,7 @@ export class EnsembleMember {
       // Sessions known from the transactions get a full timeout from now, as ZooKeeper's new leader gives them.
       for (const sessionId of server.database.sessions.keys()) server.sessions.touch(sessionId, Date.now());
     } else {
+      this.secretSync.servingAsLearner();
       server.pipeline.forwardWritesTo((request) => this.forward(request));
       server.pipeline.routeSyncsThrough(() => this.forwardSync());
     }
@@ -403,6 +426,7 @@ export class EnsembleMember {
 
   private changeState(state: string, leader: number | null, reason?: string): void {
     this.stopServing(reason ?? `now ${state}`);
+    this.secretSync.stateChanged(state);
     clearTimeout(this.readOnlyTimer);
     if (state === 'looking' && this.config.readOnlyModeEnabled) this.scheduleReadOnlyMode();
     if (state === 'looking') this.elections.started(reason);
