@@ -23,6 +23,8 @@ import {
 import { isApiMethod, validateParams } from './contractSchema.js';
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
+import { runMonitorCommand } from './monitorCommand.js';
+import { removeCluster } from './clusterRemoval.js';
 import { deleteSubtreeStep } from './batchedDelete.js';
 import {
   copySubtree,
@@ -189,11 +191,22 @@ export class ApiService {
     }
   }
 
+  /** The servers a monitoring call asks: a connection's (with its profile's AdminServer port) or the given ones. */
+  private monitorTarget(connectionId: string | undefined, connectString: string | undefined, adminPort: number | undefined) {
+    const profile = connectionId === undefined ? undefined : this.connections.get(connectionId).profile;
+    const target = connectString ?? profile!.connectString;
+    return { connectString: target.split('/')[0]!, adminPort: adminPort ?? profile?.adminPort };
+  }
+
   private createHandlers(): Handlers {
     const client = (connectionId: string) => this.connections.get(connectionId).client;
     return {
       'profiles.list': async () => ({ profiles: (await this.profiles.list()).map(profileView) }),
       'profiles.save': async ({ profile }) => profileView(await this.profiles.save(profile)),
+      'profiles.remember': async ({ profileId, path }) => {
+        await this.profiles.rememberUse(profileId, { path });
+        return {};
+      },
       'profiles.delete': async ({ profileId }) => {
         await this.profiles.remove(profileId);
         return {};
@@ -208,10 +221,15 @@ export class ApiService {
       },
       'connection.open': async ({ profileId }) => {
         const profile = await this.profiles.get(profileId);
-        return this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+        const info = await this.connections.openProfile(profile, !(await this.isLocalCluster(profile.connectString)));
+        await this.profiles.rememberUse(profileId, { open: true });
+        return info;
       },
+      // Closed by the user: not reopened on the next start (closing at shutdown goes through closeAll instead).
       'connection.close': async ({ connectionId }) => {
+        const { profile } = this.connections.get(connectionId);
         await this.connections.close(connectionId);
+        await this.profiles.rememberUse(profile.id, { open: false });
         return {};
       },
       'connection.list': async () => ({ connections: this.connections.list() }),
@@ -254,17 +272,24 @@ export class ApiService {
       },
 
       'server.facts': async ({ connectionId, connectString, adminPort }) => {
-        const target = connectString ?? this.connections.get(connectionId!).profile.connectString;
-        return serverFacts(target.split('/')[0]!, adminPort);
+        const target = this.monitorTarget(connectionId, connectString, adminPort);
+        return serverFacts(target.connectString, target.adminPort);
+      },
+      'server.command': async ({ connectionId, connectString, server, command, adminPort }) => {
+        const target = this.monitorTarget(connectionId, connectString, adminPort);
+        return runMonitorCommand(target.connectString, server, command, target.adminPort);
       },
 
       'cluster.backends': async () => ({ backends: this.clusters.names() }),
       'cluster.create': async ({ backend, ...spec }) => this.clusters.backend(backend).backend.create(spec),
       'cluster.list': async () => ({ clusters: await this.clusters.listAll() }),
-      'cluster.remove': async ({ clusterId }) => {
-        await (await this.clusters.owner(clusterId)).remove(clusterId);
-        return {};
-      },
+      'cluster.remove': async ({ clusterId }) =>
+        removeCluster(clusterId, {
+          clusters: this.clusters,
+          connections: this.connections,
+          profiles: this.profiles,
+          progress: (data) => this.broadcast('cluster.removing', data),
+        }),
       'cluster.member': async ({ clusterId, memberId, action }) =>
         (await this.clusters.owner(clusterId)).memberAction(clusterId, memberId, action),
     };

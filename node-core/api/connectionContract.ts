@@ -1,6 +1,7 @@
 // The contract's connection profiles and open connections: what a profile holds, what the GUI sees of it, and the
 // states a connection goes through (the client's own states, declared once in client/clientState.ts).
 import type { ZkClientState } from '../client/clientState.js';
+import type { ProfileLastUsed } from './profileStateContract.js';
 
 export interface TlsFiles {
   caFile?: string;
@@ -26,6 +27,8 @@ export interface ProfileInput {
   /** A CSS colour the GUI tints this connection with (e.g. red for production). */
   colour?: string;
   sessionTimeoutMs?: number;
+  /** The AdminServer's HTTP port (admin.serverPort), asked when a four-letter word is not whitelisted; 8080 when absent. */
+  adminPort?: number;
 }
 
 /** A profile as the API returns it: passwords never leave node-core. */
@@ -39,6 +42,8 @@ export interface ProfileView {
   readOnly: boolean;
   colour?: string;
   sessionTimeoutMs?: number;
+  adminPort?: number;
+  lastUsed?: ProfileLastUsed;
 }
 
 /** A connection's state is its client session's. */

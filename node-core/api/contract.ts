@@ -24,6 +24,13 @@ import type {
   ServerFactsResult,
 } from './clusterContract.js';
 
+import type { MonitorMethods } from './monitorContract.js';
+import type { ClusterRemovalEvents, ClusterRemovalResult } from './clusterRemovalContract.js';
+import type { ProfileStateMethods } from './profileStateContract.js';
+
+export * from './monitorContract.js';
+export * from './clusterRemovalContract.js';
+export * from './profileStateContract.js';
 export * from './contractShapes.js';
 export * from './connectionContract.js';
 export * from './znodeContract.js';
@@ -36,7 +43,7 @@ export * from './clusterContract.js';
 type ConnectionParams = { connectionId: string };
 export type Empty = Record<string, never>;
 
-export interface ApiMethods {
+export interface ApiMethods extends MonitorMethods, ProfileStateMethods {
   'profiles.list': { params: Empty; result: { profiles: ProfileView[] } };
   'profiles.save': { params: { profile: ProfileInput }; result: ProfileView };
   'profiles.delete': { params: { profileId: string }; result: Empty };
@@ -107,8 +114,8 @@ export interface ApiMethods {
   'cluster.backends': { params: Empty; result: { backends: string[] } };
   'cluster.create': { params: CreateClusterParams; result: ClusterInfo };
   'cluster.list': { params: Empty; result: { clusters: ClusterInfo[] } };
-  /** Stops every member and removes the cluster's data. */
-  'cluster.remove': { params: { clusterId: string }; result: Empty };
+  /** Closes the connections to the cluster, stops every member, removes its data and the profiles pointing at it. */
+  'cluster.remove': { params: { clusterId: string }; result: ClusterRemovalResult };
   'cluster.member': { params: { clusterId: string; memberId: number; action: MemberAction }; result: ClusterMemberInfo };
 }
 
@@ -139,7 +146,7 @@ export interface ZnodeChange {
   path: string;
 }
 
-export interface ApiEvents {
+export interface ApiEvents extends ClusterRemovalEvents {
   'connection.state': { connectionId: string; state: ConnectionState; server?: string };
   /**
    * The changes one subscription saw, in the order ZooKeeper sent them. They travel in batches (one message per

@@ -21,6 +21,8 @@ import {
   type ValidationResult,
 } from './schema.js';
 import { znodePathProblem } from './znodePath.js';
+import { monitorParamSchemas } from './monitorContract.js';
+import { profileStateParamSchemas } from './profileStateContract.js';
 
 const maxPath = 4096;
 const znodePath = refine(string({ min: 1, max: maxPath }), znodePathProblem);
@@ -52,6 +54,7 @@ const profileInput = object({
   readOnly: optional(boolean()),
   colour: optional(string({ max: 64 })),
   sessionTimeoutMs: optional(integer({ min: 1000, max: 600_000 })),
+  adminPort: optional(integer({ min: 1, max: 65535 })),
 });
 
 const createFields = {
@@ -85,6 +88,8 @@ const snapshot = object({
 }) as Schema<unknown> as Schema<SubtreeSnapshot>;
 
 export const paramSchemas: { [M in ApiMethod]: Schema<ApiParams<M>> } = {
+  ...monitorParamSchemas,
+  ...profileStateParamSchemas,
   'profiles.list': empty,
   'profiles.save': object({ profile: profileInput }),
   'profiles.delete': object({ profileId: id }),

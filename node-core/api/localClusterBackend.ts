@@ -215,7 +215,21 @@ export class LocalClusterBackend implements ClusterBackend {
     const entry = this.entry(clusterId);
     this.entries.delete(clusterId);
     entry.cluster.removeAllListeners();
+    const ids = entry.cluster.memberIds;
+    let stopped = 0;
+    const progress = (stage: 'stoppingMembers' | 'deletingData') =>
+      this.emit({ event: 'cluster.removing', data: { clusterId, stage, membersStopped: stopped, members: ids.length } });
+    progress('stoppingMembers');
+    // One member at a time would take members x timeout; in parallel, each stop reports as it finishes.
+    await Promise.all(
+      ids.map(async (id) => {
+        await entry.cluster.stopMember(id, { timeoutMs: 5000 });
+        stopped += 1;
+        progress('stoppingMembers');
+      }),
+    );
     await entry.cluster.stop({ timeoutMs: 5000 });
+    progress('deletingData');
     rmSync(entry.cluster.dir, { recursive: true, force: true });
     this.emit({ event: 'cluster.removed', data: { clusterId } });
   }

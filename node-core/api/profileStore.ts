@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ProfileInput, ProfileView, TlsFiles } from './contract.js';
+import type { ProfileInput, ProfileLastUsed, ProfileView, TlsFiles } from './contract.js';
 import { apiFailure } from './apiError.js';
 import { connectStringProblem } from '../client/connectString.js';
 
@@ -18,6 +18,8 @@ export interface StoredProfile {
   readOnly: boolean;
   colour?: string;
   sessionTimeoutMs?: number;
+  adminPort?: number;
+  lastUsed?: ProfileLastUsed;
 }
 
 interface ProfilesFile {
@@ -41,6 +43,8 @@ export function profileView(p: StoredProfile): ProfileView {
     readOnly: p.readOnly,
     ...(p.colour !== undefined ? { colour: p.colour } : {}),
     ...(p.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: p.sessionTimeoutMs } : {}),
+    ...(p.adminPort !== undefined ? { adminPort: p.adminPort } : {}),
+    ...(p.lastUsed !== undefined ? { lastUsed: { ...p.lastUsed } } : {}),
   };
 }
 
@@ -60,6 +64,8 @@ export function storedProfile(input: ProfileInput, id: string, previous?: Stored
     readOnly: input.readOnly ?? false,
     ...(input.colour !== undefined ? { colour: input.colour } : {}),
     ...(input.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: input.sessionTimeoutMs } : {}),
+    ...(input.adminPort !== undefined ? { adminPort: input.adminPort } : {}),
+    ...(previous?.lastUsed !== undefined ? { lastUsed: previous.lastUsed } : {}),
   };
 }
 
@@ -93,6 +99,20 @@ export class ProfileStore {
       else profiles.push(stored);
       await this.persist(profiles);
       return stored;
+    });
+  }
+
+  /** Updates a profile's last-used state; an unknown id (an unsaved or just deleted profile) is ignored. */
+  rememberUse(id: string, change: Partial<ProfileLastUsed>): Promise<void> {
+    return this.serial(async () => {
+      const profiles = [...(await this.list())];
+      const index = profiles.findIndex((p) => p.id === id);
+      if (index < 0) return;
+      const before = profiles[index]!;
+      const lastUsed: ProfileLastUsed = { open: false, ...before.lastUsed, ...change };
+      if (before.lastUsed?.open === lastUsed.open && before.lastUsed.path === lastUsed.path) return;
+      profiles[index] = { ...before, lastUsed };
+      await this.persist(profiles);
     });
   }
 

@@ -1,36 +1,13 @@
 // Facts about each member of a connect string: `srvr` and `mntr` over four-letter words on the client port, falling
 // back to the AdminServer's HTTP /commands (server_stats, monitor) when a word is refused or the port will not answer.
-import { adminCommand, fourLetterWord as sendFourLetterWord, parseConnectString, parseSrvr, type HostPort } from '../client/index.js';
+import { adminCommand, adminValues, fourLetterWord as sendFourLetterWord, parseConnectString, parseMntr, parseSrvr, type HostPort } from '../client/index.js';
 import { hexLong } from '../protocol/javaText.js';
 import { apiFailure } from './apiError.js';
 import type { MemberFacts, ServerFactsResult, SrvrFacts } from './contract.js';
-
-const defaultAdminPort = 8080;
-const timeoutMs = 3_000;
+import { defaultAdminPort, monitorTimeoutMs as timeoutMs, refusalOf as refusal } from './monitorCommand.js';
 
 export function fourLetterWord(host: string, port: number, word: string, timeout = timeoutMs): Promise<string> {
   return sendFourLetterWord(host, port, word, { timeoutMs: timeout });
-}
-
-/** The refusals a server answers with instead of the command's output. */
-function refusal(reply: string): string | undefined {
-  if (reply.includes('is not executed because it is not in the whitelist')) return reply.trim();
-  if (reply.includes('not currently serving requests')) return reply.trim();
-  if (reply.trim() === '') return 'empty answer';
-  return undefined;
-}
-
-export function parseMntr(text: string): Record<string, string | number> {
-  const result: Record<string, string | number> = {};
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab <= 0) continue;
-    const key = line.slice(0, tab).trim();
-    const value = line.slice(tab + 1).trim();
-    const n = Number(value);
-    result[key] = value !== '' && Number.isFinite(n) ? n : value;
-  }
-  return result;
 }
 
 function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
@@ -51,16 +28,6 @@ function srvrFromServerStats(body: Record<string, unknown>): SrvrFacts {
     nodeCount: n(body.node_count),
   };
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SrvrFacts;
-}
-
-function flatValues(body: Record<string, unknown>): Record<string, string | number> {
-  const result: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key === 'command' || key === 'error') continue;
-    if (typeof value === 'number' || typeof value === 'string') result[key] = value;
-    else if (typeof value === 'boolean') result[key] = String(value);
-  }
-  return result;
 }
 
 async function memberFacts(member: HostPort, adminPort: number): Promise<MemberFacts> {
@@ -89,7 +56,7 @@ async function memberFacts(member: HostPort, adminPort: number): Promise<MemberF
         facts.srvr = srvrFromServerStats(await adminCommand(member.host, adminPort, 'server_stats', timeoutMs));
         facts.source = 'adminServer';
       }
-      if (facts.mntr === undefined) facts.mntr = flatValues(await adminCommand(member.host, adminPort, 'monitor', timeoutMs));
+      if (facts.mntr === undefined) facts.mntr = adminValues(await adminCommand(member.host, adminPort, 'monitor', timeoutMs));
       facts.reachable = true;
       facts.source ??= 'adminServer';
     } catch (err) {

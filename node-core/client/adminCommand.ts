@@ -6,10 +6,10 @@ import { request } from 'node:http';
 const maxReplyBytes = 1 << 20;
 
 /**
- * One deadline covers the whole exchange: a paused server accepts the connection and then says nothing. Rejects
- * when the answer is not a JSON object, naming the command and the HTTP status.
+ * The answer's HTTP status and body text. One deadline covers the whole exchange: a paused server accepts the
+ * connection and then says nothing.
  */
-export function adminCommand(host: string, port: number, command: string, timeoutMs: number): Promise<Record<string, unknown>> {
+export function adminCommandText(host: string, port: number, command: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   const path = `/commands/${command}`;
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, method: 'GET', agent: false }, (res) => {
@@ -20,15 +20,7 @@ export function adminCommand(host: string, port: number, command: string, timeou
         if (size > maxReplyBytes) req.destroy(new Error(`AdminServer ${path}: answer larger than ${maxReplyBytes} bytes`));
         else chunks.push(chunk);
       });
-      res.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-          if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not a JSON object');
-          resolve(body as Record<string, unknown>);
-        } catch (err) {
-          reject(new Error(`AdminServer ${path} answered HTTP ${res.statusCode ?? '?'} without JSON: ${(err as Error).message}`));
-        }
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     const timer = setTimeout(() => req.destroy(new Error(`AdminServer ${path}: no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -39,4 +31,16 @@ export function adminCommand(host: string, port: number, command: string, timeou
     });
     req.end();
   });
+}
+
+/** Rejects when the answer is not a JSON object, naming the command and the HTTP status. */
+export async function adminCommand(host: string, port: number, command: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const { status, text } = await adminCommandText(host, port, command, timeoutMs);
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not a JSON object');
+    return body as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`AdminServer /commands/${command} answered HTTP ${status || '?'} without JSON: ${(err as Error).message}`);
+  }
 }

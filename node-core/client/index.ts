@@ -27,7 +27,8 @@ export {
 export { ClientWatchRegistry, type Watcher, type WatchedEvent, type WatchKind } from './clientWatchRegistry.js';
 export { parseConnectString, connectStringProblem, serverSetKey, validatePath, Chroot, type HostPort, type ParsedConnectString } from './connectString.js';
 export { fourLetterWord, type FourLetterWordOptions } from './fourLetterWord.js';
-export { adminCommand } from './adminCommand.js';
+export { adminCommand, adminCommandText } from './adminCommand.js';
+export * from './fourLetterReplies.js';
 export { parseSrvr, type SrvrReply } from './srvrReply.js';
 export * from './recipes/index.js';
 export { listChildrenPage, childCount, mapBounded, type ChildrenPage, type ChildWithStat, type ChildrenPageOptions } from './childrenPage.js';

@@ -4,7 +4,9 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type {
   ClusterInfo,
+  ApiEvents,
   ClusterMemberInfo,
+  ClusterRemovalResult,
   CreateClusterParams,
   MemberAction,
   MemberFacts,
@@ -73,6 +75,8 @@ export const useClustersStore = defineStore('clusters', () => {
   const facts = ref<Record<string, MemberFacts[]>>({});
   const samples = ref<Record<string, MetricsSample[]>>({});
   const busy = ref(false);
+  /** Removals under way, by cluster: the step and how many members have stopped. */
+  const removals = ref<Record<string, ApiEvents['cluster.removing']>>({});
   let listening = false;
 
   const selected = computed(() => clusters.value.find((c) => c.clusterId === selectedId.value));
@@ -147,8 +151,12 @@ export const useClustersStore = defineStore('clusters', () => {
       lines.push({ time: event.time, memberId: event.memberId, stream: event.stream, line: event.line });
       if (lines.length > maxLogLines) lines.splice(0, lines.length - maxLogLines);
     });
+    client.on('cluster.removing', (progress) => {
+      removals.value = { ...removals.value, [progress.clusterId]: progress };
+    });
     client.on('cluster.removed', ({ clusterId }) => {
       clusters.value = clusters.value.filter((c) => c.clusterId !== clusterId);
+      delete removals.value[clusterId];
       delete timelines.value[clusterId];
       if (selectedId.value === clusterId) selectedId.value = clusters.value[0]?.clusterId;
     });
@@ -179,10 +187,19 @@ export const useClustersStore = defineStore('clusters', () => {
     }
   }
 
-  async function remove(clusterId: string): Promise<void> {
-    await api().call('cluster.remove', { clusterId });
-    clusters.value = clusters.value.filter((c) => c.clusterId !== clusterId);
-    if (selectedId.value === clusterId) selectedId.value = clusters.value[0]?.clusterId;
+  /** Shows progress through removals (events) until the API answers with what else it closed and removed. */
+  async function remove(clusterId: string): Promise<ClusterRemovalResult> {
+    listen();
+    removals.value = { ...removals.value, [clusterId]: { clusterId, stage: 'closingConnections', membersStopped: 0, members: 0 } };
+    try {
+      const result = await api().call('cluster.remove', { clusterId });
+      clusters.value = clusters.value.filter((c) => c.clusterId !== clusterId);
+      if (selectedId.value === clusterId) selectedId.value = clusters.value[0]?.clusterId;
+      return result;
+    } finally {
+      const { [clusterId]: _done, ...rest } = removals.value;
+      removals.value = rest;
+    }
   }
 
   async function memberAction(clusterId: string, memberId: number, action: MemberAction): Promise<void> {
@@ -209,5 +226,5 @@ export const useClustersStore = defineStore('clusters', () => {
     if (list.length > maxSamples) list.splice(0, list.length - maxSamples);
   }
 
-  return { clusters, backends, selectedId, selected, timelines, logs, facts, samples, busy, refresh, create, remove, memberAction, sampleFacts };
+  return { clusters, backends, selectedId, selected, timelines, logs, facts, samples, busy, removals, refresh, create, remove, memberAction, sampleFacts };
 });

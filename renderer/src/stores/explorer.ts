@@ -21,6 +21,8 @@ function createExplorerStore(connectionId: string) {
     const expanded = shallowRef(new Set<string>(['/']));
     const rootStat = ref<ApiStat>();
     const selected = ref<string>();
+    /** The multi-selection (Ctrl/Shift-click), apart from the one node open in the panel. */
+    const marked = shallowRef(new Set<string>());
     const filter = ref('');
     const error = ref<string>();
     /** Modes of nodes created from this window: ZooKeeper hides container and TTL from clients. */
@@ -217,6 +219,7 @@ function createExplorerStore(connectionId: string) {
     return {
       rows,
       selected,
+      marked,
       filter,
       error,
       rootStat,

@@ -33,13 +33,17 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.getByTestId('new-profile').waitFor();
 }
 
-export async function createProfile(page: Page, profile: { name: string; connectString: string; readOnly?: boolean; chroot?: string }): Promise<void> {
+export async function createProfile(
+  page: Page,
+  profile: { name: string; connectString: string; readOnly?: boolean; chroot?: string; adminPort?: number },
+): Promise<void> {
   await page.getByTestId('nav-home').click();
   await page.getByTestId('new-profile').click();
   const form = page.getByTestId('profile-form');
   await form.getByTestId('profile-name').locator('input').fill(profile.name);
   await form.getByTestId('profile-connect').locator('input').fill(profile.connectString);
   if (profile.chroot !== undefined) await form.getByTestId('profile-chroot').locator('input').fill(profile.chroot);
+  if (profile.adminPort !== undefined) await form.getByTestId('profile-admin-port').locator('input').fill(String(profile.adminPort));
   if (profile.readOnly === true) await form.getByTestId('profile-readonly').click();
   await form.getByTestId('profile-save').click();
   await page.getByTestId(`profile-${profile.name}`).waitFor();

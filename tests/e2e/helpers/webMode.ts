@@ -22,7 +22,8 @@ export interface WebMode {
   close(): Promise<void>;
 }
 
-export async function startWebMode(options: { clusterEngines?: EngineKind[]; tickTime?: number } = {}): Promise<WebMode> {
+/** profilesPath: a profiles file that outlives this web mode (an app restart); by default one in its own dir. */
+export async function startWebMode(options: { clusterEngines?: EngineKind[]; tickTime?: number; profilesPath?: string } = {}): Promise<WebMode> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${rendererDir} is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'paddock-e2e-web-'));
   const registry = new ClusterBackendRegistry();
@@ -35,7 +36,7 @@ export async function startWebMode(options: { clusterEngines?: EngineKind[]; tic
   const server = await startApiServer({
     port: 0,
     staticDir: rendererDir,
-    profilesPath: join(dir, 'profiles.json'),
+    profilesPath: options.profilesPath ?? join(dir, 'profiles.json'),
     clusterBackends: registry,
     consoleBackend: shellConsole,
     connectTimeoutMs: 20_000,

@@ -88,7 +88,14 @@ describe('ApiService', () => {
     expect(await peer.call('cluster.member', { clusterId: 'zz', memberId: 2, action: 'kill' })).toMatchObject({ error: { code: ApiErrorCode.unknownCluster } });
     backend.emit({ event: 'cluster.memberLog', data: { clusterId: 'k1', memberId: 1, stream: 'stdout', line: 'hello', time: 1 } });
     expect(events).toContainEqual({ event: 'cluster.memberLog', data: { clusterId: 'k1', memberId: 1, stream: 'stdout', line: 'hello', time: 1 } });
-    expect(await peer.call('cluster.remove', { clusterId: 'k1' })).toEqual({ result: {} });
+    // A profile on the cluster's members goes with it (its ports are dead); one elsewhere stays.
+    await peer.call('profiles.save', { profile: { name: 'on-cluster', connectString: '127.0.0.1:1' } });
+    await peer.call('profiles.save', { profile: { name: 'elsewhere', connectString: '127.0.0.1:2' } });
+    expect(await peer.call('cluster.remove', { clusterId: 'k1' })).toEqual({ result: { closedConnections: [], removedProfiles: ['on-cluster'] } });
+    expect(events).toContainEqual({ event: 'cluster.removing', data: { clusterId: 'k1', stage: 'closingConnections', membersStopped: 0, members: 3 } });
+    const names = (await peer.call('profiles.list', {}).then((r) => ('result' in r ? r.result.profiles : []))).map((p) => p.name);
+    expect(names).toContain('elsewhere');
+    expect(names).not.toContain('on-cluster');
     expect(await peer.call('cluster.list', {})).toEqual({ result: { clusters: [] } });
   });
 

@@ -1,6 +1,6 @@
 // srvr and mntr parsing, checked on text captured from Apache ZooKeeper 3.8.
 import { describe, expect, it } from 'vitest';
-import { parseMntr } from '../../../node-core/api/serverFacts.js';
+import { parseMntr } from '../../../node-core/client/fourLetterReplies.js';
 import { parseSrvr } from '../../../node-core/client/srvrReply.js';
 
 describe('server facts parsing', () => {
