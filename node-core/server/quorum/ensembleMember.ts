@@ -23,7 +23,7 @@ import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE 
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
 import { snapshotOf } from './quorumPacketStream.js';
-import { snapshotWire } from './snapshotTransfer.js';
+import { streamSnapshot } from './snapshotTransfer.js';
 import { OpCode } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
@@ -164,6 +164,7 @@ export class EnsembleMember {
         this.executor.receivePacket(from, packet);
       },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
+      onSyncProgress: (from) => this.executor.syncProgress(from),
     });
     await this.election.start();
     await this.quorum.start();
@@ -368,10 +369,10 @@ export class EnsembleMember {
     if (database.lastProcessedZxid !== zxid) {
       this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
     }
-    const wire = snapshotWire(database, zxid);
-    this.quorum.sendBytes(to, wire.packet);
-    for (const chunk of wire.body) this.quorum.sendBytes(to, chunk);
-    this.quorum.sendBytes(to, wire.signature);
+    const stallMs = this.config.initLimit * this.config.tickTime;
+    void streamSnapshot(this.quorum, database, to, zxid, stallMs, this.logger).then((outcome) => {
+      if (outcome === 'sent' && !this.stopped) this.executor.snapshotSent(to);
+    });
   }
 
   // ---- serving ----
