@@ -1,12 +1,13 @@
-// What each member of a running ensemble reports as its Mode (srvr), and waiting until the ensemble shows a set of
-// modes: how the ensemble tests tell that an election or a member's sync is over.
+// What each member of a running ensemble says it is (srvr's Mode line), and waiting until the roles settle: how
+// failover, migration and mixed-ensemble tests find the leader whichever engine runs it.
 import { serverMode } from './fourLetterWord.js';
-import type { ZkMember, ZkTarget } from './zkTarget.js';
+import type { ZkMember, ZkTarget } from './zkEnsemble.js';
 
+/** undefined for a member that is down or not serving (electing, or cut off from a quorum). */
 export const modeOf = (m: ZkMember): Promise<string | undefined> =>
   m.pid === undefined ? Promise.resolve(undefined) : serverMode('127.0.0.1', m.clientPort).catch(() => undefined);
 
-/** Resolves with every member's mode once the running members show exactly `expected` (in any order). */
+/** Waits until the running members report exactly `expected` (in any order); returns each member's mode by index. */
 export async function waitForModes(t: ZkTarget, expected: string[], timeoutMs = 20_000): Promise<(string | undefined)[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -16,4 +17,11 @@ export async function waitForModes(t: ZkTarget, expected: string[], timeoutMs = 
     if (Date.now() > deadline) throw new Error(`modes ${JSON.stringify(modes)}, wanted ${JSON.stringify(expected)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Waits until every running member serves under one leader; returns that leader. */
+export async function waitForLeader(t: ZkTarget, timeoutMs = 30_000): Promise<ZkMember> {
+  const running = t.members.filter((m) => m.pid !== undefined).length;
+  const modes = await waitForModes(t, ['leader', ...Array<string>(running - 1).fill('follower')], timeoutMs);
+  return t.members[modes.indexOf('leader')]!;
 }

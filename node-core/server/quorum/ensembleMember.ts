@@ -24,13 +24,14 @@ import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
 import { snapshotOf } from './quorumPacketStream.js';
 import { streamSnapshot } from './snapshotTransfer.js';
-import { OpCode } from '../../protocol/index.js';
+import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
 import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
 import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
+import { SessionSecretSync, liveSessionsAfter } from './sessionSecretSync.js';
 import type { DiskFailureHandler } from '../diskFailure.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
@@ -76,6 +77,7 @@ export class EnsembleMember {
   private ownsWrites = false;
   private zxidFloor = 0n;
   private readonly memberSessions: MemberSessions;
+  private readonly secretSync: SessionSecretSync;
   readonly elections = new ElectionHistory();
 
   constructor(
@@ -100,6 +102,13 @@ export class EnsembleMember {
     this.configData =
       stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
     this.versionDir = join(config.dataDir, 'version-2');
+    this.secretSync = new SessionSecretSync({
+      passwords: this.server.passwords,
+      logger,
+      liveSessions: () => liveSessionsAfter(this.server.database.sessions.keys(), this.unapplied),
+      leaderId: () => this.peer?.leaderId ?? null,
+      persist: () => this.persistOutOfBand(() => this.server.passwords.persist()),
+    });
   }
 
   private get me() {
@@ -159,6 +168,7 @@ export class EnsembleMember {
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
       onPacket: (from, packet) => {
+        if (this.secretSync.receive(from, packet)) return;
         const snapshot = snapshotOf(packet);
         if (snapshot !== undefined) this.receivedSnapshot = { zxid: packet.zxid, snapshot };
         this.executor.receivePacket(from, packet);
@@ -232,7 +242,11 @@ export class EnsembleMember {
     return {
       now: () => Date.now(),
       sendNotification: (to, notification) => this.election.send(to, toWireNotification(notification, this.configData)),
-      sendPacket: (to, packet) => this.quorum.send(to, packet),
+      sendPacket: (to, packet) => {
+        const secret = packet.type === QuorumPacketType.NEWLEADER ? this.secretSync.packetBeforeNewLeader() : undefined;
+        if (secret !== undefined) this.quorum.send(to, secret);
+        this.quorum.send(to, packet);
+      },
       connectToLeader: (leader) => this.quorum.connectToLeader(leader),
       closeLink: (peer) => this.quorum.close(peer),
       sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
@@ -241,7 +255,7 @@ export class EnsembleMember {
       serving: (epoch) => this.becomeServing(epoch),
       stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
       configActivated: (change) => this.activateConfig(change),
-      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      leaderReceivedRequest: (from, data, authinfo) => this.receiveForwarded(from, data, authinfo),
       learnerPing: (_from, data) => {
         for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
       },
@@ -294,6 +308,13 @@ export class EnsembleMember {
       () => this.executor.diskDone(action.ticket),
       (error: unknown) => this.diskFailed(error),
     );
+  }
+
+  /** Disk work outside the core's actions (the session secret), ordered with them: later actions wait for it. */
+  private persistOutOfBand(write: () => Promise<void>): void {
+    this.diskTail = this.diskTail.then(write);
+    this.diskBarrier = this.diskTail;
+    this.diskTail.catch((error: unknown) => this.diskFailed(error));
   }
 
   private async performDisk(action: Exclude<DiskAction, { kind: 'logTxns' }>): Promise<void> {
@@ -396,6 +417,7 @@ export class EnsembleMember {
       // Sessions known from the transactions get a full timeout from now, as ZooKeeper's new leader gives them.
       for (const sessionId of server.database.sessions.keys()) server.sessions.touch(sessionId, Date.now());
     } else {
+      this.secretSync.servingAsLearner();
       server.pipeline.forwardWritesTo((request) => this.forward(request));
       server.pipeline.routeSyncsThrough(() => this.forwardSync());
     }
@@ -417,6 +439,7 @@ export class EnsembleMember {
 
   private changeState(state: string, leader: number | null, reason?: string): void {
     this.stopServing(reason ?? `now ${state}`);
+    this.secretSync.stateChanged(state);
     clearTimeout(this.readOnlyTimer);
     if (state === 'looking' && this.config.readOnlyModeEnabled) this.scheduleReadOnlyMode();
     if (state === 'looking') this.elections.started(reason);
@@ -438,7 +461,8 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
+    const { data, authinfo } = encodeForwardedRequest(request);
+    if (!this.executor.forwardRequest(data, authinfo)) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -446,10 +470,10 @@ export class EnsembleMember {
     this.forward(request);
   }
 
-  private receiveForwarded(from: number, data: Buffer): void {
+  private receiveForwarded(from: number, data: Buffer, authInfo: Id[]): void {
     let request: WriteRequest;
     try {
-      request = decodeForwardedRequest(data);
+      request = decodeForwardedRequest(data, authInfo);
     } catch (error) {
       this.logger.warn(`malformed request forwarded by ${from}: ${error instanceof Error ? error.message : String(error)}`);
       return;

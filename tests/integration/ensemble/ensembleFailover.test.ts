@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPaddock } from '../../helpers/paddockServer.js';
 import { modeOf, waitForModes } from '../../helpers/ensembleModes.js';
-import type { ZkTarget } from '../../helpers/zkTarget.js';
+import type { ZkMember, ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
 import { expectEveryMemberHas, startWriters } from '../../helpers/acknowledgedWriters.js';
