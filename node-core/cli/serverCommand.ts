@@ -51,6 +51,12 @@ export async function runServerCommand(args: string[]): Promise<number> {
       process.stderr.write(`paddock: cannot use the data dir: ${error.message}\n`);
       return DATA_DIR_REFUSED_EXIT_CODE;
     }
+    if (error instanceof ConfigError) {
+      // A setting that only fails once used (a port another process holds); what the start opened would keep the
+      // process alive, so exit rather than return.
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
     // A server restarted before space was freed fails the same way, and says the same thing, as one running.
     if (!isDiskError(error)) throw error;
     logger.error(diskFailureMessage(error, config));

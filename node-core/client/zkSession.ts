@@ -27,15 +27,9 @@ import {
   type ZkReply,
   type ZkTlsOptions,
 } from './zkConnection.js';
+import type { ZkClientState } from './clientState.js';
 
-export type ZkClientState =
-  | 'connecting'
-  | 'connected'
-  | 'connectedReadOnly'
-  | 'disconnected'
-  | 'expired'
-  | 'authFailed'
-  | 'closed';
+export type { ZkClientState };
 
 /** The KeeperState a state change is reported with to watchers (none while still connecting). */
 export const keeperStateOf: Readonly<Partial<Record<ZkClientState, number>>> = {

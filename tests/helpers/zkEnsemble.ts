@@ -15,6 +15,8 @@ export interface ZkStartOptions {
   size?: number;
   /** Extra zoo.cfg keys, written after the defaults so they override them. */
   extraConfig?: Record<string, string | number | boolean>;
+  /** Extra zoo.cfg keys for one member only (its own ports, say), written last. */
+  memberConfig?: (id: number) => Record<string, string | number | boolean>;
   /** `user:base64(sha1("user:password"))`: enables the digest super user (a Java system property in Apache ZK). */
   superDigest?: string;
   /** How long to wait for every member to answer ruok and report a Mode. */
@@ -156,7 +158,7 @@ export function zooCfg(member: ZkMember, all: ZkMember[], options: ZkStartOption
     }
     if (observers.has(member.id)) entries.peerType = 'observer';
   }
-  Object.assign(entries, options.extraConfig ?? {});
+  Object.assign(entries, options.extraConfig ?? {}, options.memberConfig?.(member.id) ?? {});
   return Object.entries(entries)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join('\n')

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { QuorumConfigError, parseServerSpec } from '../../consensus/quorumConfig.js';
 import { defaultMaxNotificationIntervalMs } from '../../consensus/fastLeaderElection.js';
-import { DEFAULT_JUTE_MAXBUFFER, DEFAULT_TICK_TIME, type QuorumServerSpec, type StoreType, type ZooConfig } from './zooCfgTypes.js';
+import { DEFAULT_JUTE_MAXBUFFER, DEFAULT_TICK_TIME, type QuorumServerSpec, type MetricsProviderConfig, type StoreType, type ZooConfig } from './zooCfgTypes.js';
 
 // ----------------------------------------------------------------------------------------------------------------
 // Value parsers. Each throws a bare reason string; the caller adds file:line: key.
@@ -111,6 +111,12 @@ function storeType(value: string, ctx: KeyContext, what: string): StoreType {
   return t;
 }
 
+/** metricsProvider.className values: the Prometheus endpoint, or mntr's own metrics only. */
+const METRICS_PROVIDERS: Record<string, MetricsProviderConfig['provider']> = {
+  'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider': 'prometheus',
+  'org.apache.zookeeper.metrics.impl.DefaultMetricsProvider': 'default',
+};
+
 export const KEYS: Record<string, KeyHandler> = {
   dataDir: (v, c) => void (c.draft.dataDir = resolveDir(v, c)),
   dataLogDir: (v, c) => void (c.draft.dataLogDir = resolveDir(v, c)),
@@ -197,6 +203,16 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.admin.commandURL = v.length > 1 ? v.replace(/\/+$/, '') : v;
   },
   'admin.idleTimeout': (v, c) => void (c.draft.admin.idleTimeout = parsePositiveInt(v)),
+  'metricsProvider.className': (v, c) => {
+    const provider = METRICS_PROVIDERS[v];
+    if (provider === undefined) {
+      throw new Reason(`"${v}" is not a metrics provider Paddock has; use ${Object.keys(METRICS_PROVIDERS).join(' or ')}`);
+    }
+    c.draft.metrics.provider = provider;
+  },
+  'metricsProvider.httpHost': (v, c) => void (c.draft.metrics.httpHost = v),
+  'metricsProvider.httpPort': (v, c) => void (c.draft.metrics.httpPort = parsePort(v, true)),
+  'metricsProvider.exportJvmInfo': (v, c) => void (c.draft.metrics.exportJvmInfo = parseStrictBoolean(v)),
   'readonlymode.enabled': (v, c) => void (c.draft.readOnlyModeEnabled = parseStrictBoolean(v)),
   'DigestAuthenticationProvider.superDigest': (v, c) => {
     if (!/^[^:]+:.+$/.test(v)) throw new Reason('must have the form user:base64(sha1(user:password))');
@@ -346,6 +362,7 @@ export function defaults(): Draft {
     juteMaxBuffer: DEFAULT_JUTE_MAXBUFFER,
     fourLetterWordWhitelist: [],
     admin: { enableServer: true, serverAddress: '0.0.0.0', serverPort: 8080, commandURL: '/commands', idleTimeout: 30000 },
+    metrics: { provider: 'default', httpHost: '0.0.0.0', httpPort: 7000, exportJvmInfo: true },
     initLimit: 10,
     syncLimit: 5,
     connectToLearnerMasterLimit: 0,

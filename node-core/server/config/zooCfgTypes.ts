@@ -55,6 +55,14 @@ export interface AdminServerConfig {
   idleTimeout: number;
 }
 
+/** metricsProvider.*: PrometheusMetricsProvider serves GET /metrics on httpHost:httpPort. */
+export interface MetricsProviderConfig {
+  provider: 'default' | 'prometheus';
+  httpHost: string;
+  httpPort: number;
+  exportJvmInfo: boolean;
+}
+
 export interface ZooConfig {
   /** Absolute path of the file this came from (or the path given to parseZooCfg). */
   sourcePath: string;
@@ -92,6 +100,7 @@ export interface ZooConfig {
   /** Raw entries of 4lw.commands.whitelist ('*' kept as is); empty means ZooKeeper's default (srvr only). */
   fourLetterWordWhitelist: string[];
   admin: AdminServerConfig;
+  metrics: MetricsProviderConfig;
 
   initLimit: number;
   syncLimit: number;

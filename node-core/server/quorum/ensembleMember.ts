@@ -6,7 +6,8 @@ import type { Logger } from '../../log/logger.js';
 import { renderServerSpec } from '../../consensus/quorumConfig.js';
 import type { ZooConfig } from '../config/zooCfgTypes.js';
 import { ZooKeeperServer } from '../zooKeeperServer.js';
-import { fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
+import { ServerIntrospectionView, fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
+import { MetricsServer } from '../metricsServer.js';
 import type { ServerRole } from '../serverRole.js';
 import type { AdminServer, JsonObject } from '../adminServer.js';
 import type { CommitPath } from '../commitPath.js';
@@ -56,6 +57,7 @@ export class EnsembleMember {
   private election!: ElectionLinks;
   private quorum!: QuorumLinks;
   private admin: AdminServer | undefined;
+  private metrics: MetricsServer | undefined;
   private readonly commitPath = new QuorumCommitPath(this);
   private readonly myId: number;
   private configData: Buffer;
@@ -176,6 +178,8 @@ export class EnsembleMember {
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
       onSyncProgress: (from) => this.executor.syncProgress(from),
     });
+    // ZooKeeper starts its metrics provider first: a metrics port it cannot bind stops the member before it votes.
+    this.metrics = await MetricsServer.start(new ServerIntrospectionView(this.server));
     await this.election.start();
     await this.quorum.start();
     await this.server.listen();
@@ -213,6 +217,7 @@ export class EnsembleMember {
     clearTimeout(this.readOnlyTimer);
     await Promise.all([
       this.admin?.stop(),
+      this.metrics?.stop(),
       this.election?.stop(),
       this.quorum?.stop(),
       this.server.closeClientPorts(),

@@ -7,21 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseProperties } from '../../../../node-core/server/config/javaProperties.js';
 import { loadZooCfg, parseZooCfg } from '../../../../node-core/server/config/zooCfg.js';
 import { renderConfForConfCommand, renderZooCfg } from '../../../../node-core/server/config/zooCfgRender.js';
-import { ConfigError, type ZooConfig } from '../../../../node-core/server/config/zooCfgTypes.js';
+import type { ZooConfig } from '../../../../node-core/server/config/zooCfgTypes.js';
+import { configErrorOf } from './configErrorOf.js';
 
 const FILE = '/etc/paddock/zoo.cfg';
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/zk38/${name}`, import.meta.url), 'utf8');
 const parse = (text: string) => parseZooCfg(text, FILE, { cwd: '/srv' });
 
-function errorOf(text: string): ConfigError {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (text: string) => configErrorOf(() => parse(text));
 
 describe('Properties syntax', () => {
   it('accepts =, : and whitespace separators, comments, continuations and escapes', () => {
@@ -185,8 +178,8 @@ describe('warnings, never failures, for keys Paddock does not use', () => {
         'clientPort=2181',
         'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
         'authProvider.1=com.example.LdapAuthenticationProvider',
-        'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
-        'metricsProvider.httpPort=7000',
+        'metricsProvider.numWorkerThreads=2',
+        'metricsProvider.maxQueueSize=1000',
         'sslQuorum=true',
         'quorum.auth.enableSasl=true',
         'jvm.pause.monitor=true',
@@ -197,8 +190,8 @@ describe('warnings, never failures, for keys Paddock does not use', () => {
     expect(warnings.map((w) => [w.line, w.key])).toEqual([
       [3, 'serverCnxnFactory'],
       [4, 'authProvider.1'],
-      [5, 'metricsProvider.className'],
-      [6, 'metricsProvider.httpPort'],
+      [5, 'metricsProvider.numWorkerThreads'],
+      [6, 'metricsProvider.maxQueueSize'],
       [7, 'sslQuorum'],
       [8, 'quorum.auth.enableSasl'],
       [9, 'jvm.pause.monitor'],
