@@ -18,7 +18,10 @@ export interface PeerEnvironment {
   /** Open the quorum link to `leader`; failure comes back through ActionExecutor.linkClosed. */
   connectToLeader(leader: number): void;
   closeLink(peer: number): void;
-  /** A SNAP packet at `zxid` carrying the applied state, which is exactly the state after `zxid`. */
+  /**
+   * A SNAP at `zxid` followed by the applied state, which is exactly the state after `zxid`; packets sent to `to`
+   * afterwards follow it. The shell may take many turns to write it and reports the end through snapshotSent.
+   */
   sendSnapshot(to: number, zxid: bigint): void;
   /** Start a disk action behind every earlier one; report it durable through ActionExecutor.diskDone. */
   persist(action: DiskAction): void;
@@ -62,6 +65,14 @@ export class ActionExecutor {
 
   receivePacket(from: number, packet: QuorumPacket): void {
     this.run(this.peer.receivePacket(from, packet, this.env.now()));
+  }
+
+  syncProgress(from: number): void {
+    this.run(this.peer.syncProgress(from, this.env.now()));
+  }
+
+  snapshotSent(to: number): void {
+    this.run(this.peer.snapshotSent(to, this.env.now()));
   }
 
   linkClosed(peer: number): void {

@@ -27,6 +27,11 @@ interface LearnerHandle {
   phase: HandlePhase;
   peerLastZxid: bigint;
   lastHeard: number;
+  /**
+   * A SNAP is still being written to it: the learner cannot answer until it has read it, so its silence is not
+   * counted; the shell reports the end (snapshotSent), as ZooKeeper's LearnerHandler starts its read timeout then.
+   */
+  snapshotInFlight: boolean;
   /** COMMITs held from NEWLEADER to UPTODATE: ZooKeeper 3.8.0's learner dies on them (NPE in syncWithLeader). */
   heldCommits: QuorumPacket[];
 }
@@ -139,6 +144,14 @@ export class Leader {
     }
   }
 
+  /** The shell has written the whole SNAP to `sid`: from now on it has initLimit to acknowledge NEWLEADER. */
+  snapshotSent(sid: number, now: number): void {
+    const handle = this.handles.get(sid);
+    if (handle === undefined || !handle.snapshotInFlight) return;
+    handle.snapshotInFlight = false;
+    handle.lastHeard = now;
+  }
+
   linkClosed(sid: number): void {
     this.handles.delete(sid);
     for (let i = this.pendingSyncs.length - 1; i >= 0; i--) if (this.pendingSyncs[i]!.from === sid) this.pendingSyncs.splice(i, 1);
@@ -183,6 +196,7 @@ export class Leader {
       }
     }
     for (const handle of [...this.handles.values()]) {
+      if (handle.snapshotInFlight) continue;
       const synced = handle.phase === 'newLeaderAcked' || handle.phase === 'broadcast';
       const limit = (synced ? this.ctx.timings.syncLimit : this.ctx.timings.initLimit) * this.ctx.timings.tickTime;
       if (now - handle.lastHeard > limit) this.dropLearner(handle.sid, `silent for ${now - handle.lastHeard} ms`);
@@ -204,6 +218,7 @@ export class Leader {
     else next = Math.min(next, this.nextQuorumCheckAt);
     const { tickTime, initLimit, syncLimit } = this.ctx.timings;
     for (const handle of this.handles.values()) {
+      if (handle.snapshotInFlight) continue;
       const synced = handle.phase === 'newLeaderAcked' || handle.phase === 'broadcast';
       next = Math.min(next, handle.lastHeard + (synced ? syncLimit : initLimit) * tickTime + 1);
     }
@@ -277,7 +292,7 @@ export class Leader {
       return;
     }
     const observer = packet.type === T.OBSERVERINFO;
-    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now, heldCommits: [] });
+    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now, snapshotInFlight: false, heldCommits: [] });
     this.onLearnerInfo(sid, epochOf(packet.zxid), observer, now);
   }
 
@@ -396,6 +411,7 @@ export class Leader {
         txns = plan.txns;
         break;
       case 'snap':
+        handle.snapshotInFlight = true;
         this.ctx.emit({ kind: 'sendSnapshot', to: handle.sid, zxid: history.applied });
         txns = history.after(history.applied);
         break;

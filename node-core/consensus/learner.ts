@@ -115,6 +115,14 @@ export class Learner {
     this.fail(`lost the link to leader ${this.leader} while ${this.phase}`);
   }
 
+  /**
+   * Snapshot bytes arrived after a SNAP packet: the leader is alive although no packet can arrive until the whole
+   * snapshot has, so the sync times out by progress (as ZooKeeper's per-read socket timeout does), not by size.
+   */
+  syncProgress(now: number): void {
+    if (this.failure === null && this.phase === 'awaitingSync') this.lastHeard = now;
+  }
+
   receive(packet: QuorumPacket, now: number): void {
     if (this.failure !== null) return;
     this.lastHeard = now;
@@ -350,8 +358,8 @@ export class Learner {
     return { zxid: packet.zxid, data: packet.data };
   }
 
-  /** Called whenever a disk ticket completes. */
-  diskProgress(): void {
+  /** Called whenever a disk ticket completes (inside a packet's handling, `now` is when it arrived). */
+  diskProgress(now: number = this.lastHeard): void {
     if (this.failure !== null) return;
     if (this.phase === 'persistingAcceptedEpoch' && this.ctx.disk.isDurable(this.waitTicket)) {
       this.sendAckEpoch();
@@ -360,9 +368,10 @@ export class Learner {
       this.waitTicket = this.ctx.disk.issue();
       this.ctx.emit({ kind: 'persistCurrentEpoch', epoch: this.newEpoch, ticket: this.waitTicket });
       this.phase = 'persistingCurrentEpoch';
-      this.diskProgress();
+      this.diskProgress(now);
       return;
     } else if (this.phase === 'persistingCurrentEpoch' && this.ctx.disk.isDurable(this.waitTicket)) {
+      this.lastHeard = now;
       this.send(quorumPacket(T.ACK, this.newLeaderZxid));
       this.phase = 'awaitingUptodate';
       if (!this.options.observer) {
@@ -392,15 +401,25 @@ export class Learner {
       if (now >= this.retryAt) this.connect(now);
       return;
     }
+    if (this.awaitsOwnDisk) return;
     const { tickTime, initLimit, syncLimit } = this.ctx.timings;
     const synced = this.phase === 'awaitingUptodate' || this.phase === 'broadcast';
     const limit = (synced ? syncLimit : initLimit) * tickTime;
     if (now - this.lastHeard > limit) this.fail(`leader ${this.leader} silent for ${now - this.lastHeard} ms in ${this.phase}`);
   }
 
+  /**
+   * Writing the sync (a big snapshot takes a while) is our own wait, not the leader's silence: ZooKeeper's Learner
+   * does it on the thread that reads the leader, so no read timeout runs meanwhile. The clock restarts after it.
+   */
+  private get awaitsOwnDisk(): boolean {
+    return this.phase === 'loggingSync' || this.phase === 'persistingCurrentEpoch';
+  }
+
   nextDeadline(): number | null {
     if (this.failure !== null) return null;
     if (this.retryAt !== null) return this.retryAt;
+    if (this.awaitsOwnDisk) return null;
     const { tickTime, initLimit, syncLimit } = this.ctx.timings;
     const synced = this.phase === 'awaitingUptodate' || this.phase === 'broadcast';
     return this.lastHeard + (synced ? syncLimit : initLimit) * tickTime + 1;

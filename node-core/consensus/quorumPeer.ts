@@ -203,6 +203,20 @@ export class QuorumPeer {
     return this.flush();
   }
 
+  /** Snapshot bytes arrived on the link from `from`: a learner's sync times out by progress. */
+  syncProgress(from: number, now: number): PeerAction[] {
+    const role = this.role;
+    if (role instanceof Learner && from === role.leader) role.syncProgress(now);
+    return this.flush();
+  }
+
+  /** Leader: the shell has written out the whole SNAP to `to`. */
+  snapshotSent(to: number, now: number): PeerAction[] {
+    if (this.role instanceof Leader) this.role.snapshotSent(to, now);
+    this.afterRoleInput(now);
+    return this.flush();
+  }
+
   /** The quorum link to `peer` is gone (or could not be opened). */
   linkClosed(peer: number, now: number): PeerAction[] {
     const role = this.role;

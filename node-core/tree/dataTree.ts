@@ -53,7 +53,8 @@ export class DataTree {
   private readonly containerPaths = new Set<string>();
   private readonly ttlPaths = new Set<string>();
   private dataSize = 0;
-  private view: Map<string, PreservedNode<NodeRecord> | null> | undefined;
+  /** Open copy-on-write views: a disk snapshot and SNAPs to learners may be written at the same time. */
+  private readonly views = new Set<Map<string, PreservedNode<NodeRecord> | null>>();
   /** The highest zxid applied; a snapshot or a restart resumes after it. */
   lastProcessedZxid = 0n;
   /** Quota usage in /zookeeper/quota/<path>/zookeeper_stats, kept up to date by every create, delete and setData. */
@@ -333,14 +334,13 @@ export class DataTree {
 
   /**
    * Begins a copy-on-write view: until it ends, every node about to change is first copied aside, so the view's
-   * entries are exactly the tree at `zxid` however the live tree changes between reads. Only one view at a time.
+   * entries are exactly the tree at `zxid` however the live tree changes between reads. Views are independent.
    */
   openConsistentView(): ConsistentView {
-    if (this.view !== undefined) throw new Error('a snapshot view is already open');
     const view = new Map<string, PreservedNode<NodeRecord> | null>();
-    this.view = view;
+    this.views.add(view);
     const end = () => {
-      if (this.view === view) this.view = undefined;
+      this.views.delete(view);
     };
     const entries = viewEntries<NodeRecord, ZNode>(this.nodes, view, end);
     const aclCache = this.aclCache;
@@ -357,9 +357,14 @@ export class DataTree {
   }
 
   private preserve(path: string, node: ZNode | undefined): void {
-    const view = this.view;
-    if (view === undefined || view.has(path)) return;
-    view.set(path, node === undefined ? null : { record: copyRecord(node) });
+    if (this.views.size === 0) return;
+    // One copy serves every view that has not preserved this path yet: they all saw the node as it is now.
+    let copy: PreservedNode<NodeRecord> | null | undefined;
+    for (const view of this.views) {
+      if (view.has(path)) continue;
+      if (copy === undefined) copy = node === undefined ? null : { record: copyRecord(node) };
+      view.set(path, copy);
+    }
   }
 
   /**

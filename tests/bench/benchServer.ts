@@ -40,6 +40,8 @@ export interface BenchServerOptions {
   profileDir?: string;
   /** Names the profile files, so each phase's profile can be told apart. */
   profileName?: string;
+  /** Raised jute.maxbuffer (zoo.cfg for Paddock, the JVM property for ZooKeeper, which reads it only there). */
+  juteMaxBuffer?: number;
 }
 
 interface Member {
@@ -82,7 +84,7 @@ export interface BenchServer {
   /** kill -9 of one member's process group; resolves once it has exited. */
   kill(id: number): Promise<void>;
   /** Starts one stopped member again on its data dir; resolves with ms from spawn until it answers a getData. */
-  startMember(id: number, probePath?: string): Promise<number>;
+  startMember(id: number, probePath?: string, timeoutMs?: number): Promise<number>;
 }
 
 function listenOnEphemeral(): Promise<Server> {
@@ -107,7 +109,7 @@ async function freePorts(n: number): Promise<number[]> {
   }
 }
 
-function zooCfg(member: Member, all: Member[]): string {
+function zooCfg(member: Member, all: Member[], options: BenchServerOptions): string {
   const lines = [
     'tickTime=2000',
     'initLimit=5',
@@ -120,6 +122,7 @@ function zooCfg(member: Member, all: Member[]): string {
     `admin.serverPort=${member.adminPort}`,
     '4lw.commands.whitelist=*',
   ];
+  if (options.juteMaxBuffer !== undefined && options.kind === 'paddock') lines.push(`jute.maxbuffer=${options.juteMaxBuffer}`);
   if (all.length > 1) for (const m of all) lines.push(`server.${m.id}=${HOST}:${m.quorumPort}:${m.electionPort}`);
   return lines.join('\n') + '\n';
 }
@@ -161,6 +164,7 @@ function launchCommand(options: BenchServerOptions, member: Member, dir: string)
     file: javaBinary(),
     args: [
       APACHE_HEAP,
+      ...(options.juteMaxBuffer === undefined ? [] : [`-Djute.maxbuffer=${options.juteMaxBuffer}`]),
       `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`,
       '-cp',
       apacheClasspath(dir),
@@ -242,7 +246,7 @@ export async function createBenchServer(options: BenchServerOptions): Promise<Be
   for (const m of members) {
     mkdirSync(m.dataDir, { recursive: true });
     writeFileSync(join(m.dataDir, 'myid'), `${m.id}\n`);
-    writeFileSync(m.configPath, zooCfg(m, members));
+    writeFileSync(m.configPath, zooCfg(m, members, options));
   }
   if (options.kind === 'apache') writeFileSync(join(dir, 'log4j.properties'), LOG4J_PROPERTIES);
   if (options.profileDir !== undefined) mkdirSync(options.profileDir, { recursive: true });
@@ -337,13 +341,13 @@ export async function createBenchServer(options: BenchServerOptions): Promise<Be
       signal(m, 'SIGKILL');
       await m.exited;
     },
-    async startMember(id, probePath = '/') {
+    async startMember(id, probePath = '/', timeoutMs = 90_000) {
       const m = memberOf(id);
       if (m.child !== undefined) throw new Error(`member ${id} is already running`);
       const started = performance.now();
       launch(m);
       try {
-        await waitForRead({ host: HOST, port: m.clientPort }, probePath, () => m.child !== undefined, started + 90_000);
+        await waitForRead({ host: HOST, port: m.clientPort }, probePath, () => m.child !== undefined, started + timeoutMs);
       } catch (error) {
         await stopMember(m);
         throw new Error(`${serverLabels[options.kind]} member ${id} did not start again: ${(error as Error).message} (log: ${m.logPath})`);

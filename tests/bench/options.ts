@@ -32,6 +32,10 @@ export interface BenchOptions {
   guiWarmup: boolean;
   /** Steps of the scripted scroll from the top to the end of that node's children. */
   guiScrollSteps: number;
+  /** The SNAP phase: a wiped member of a 3-member ensemble rejoins a tree of snapZnodes znodes, then of snapMiB MiB. */
+  snap: boolean;
+  snapZnodes: number;
+  snapMiB: number;
 }
 
 export const usage = `Usage: npm run bench -- [options]
@@ -44,6 +48,10 @@ export const usage = `Usage: npm run bench -- [options]
   --no-gui             skip the GUI phase (headless Chromium browsing a node with 100,000 children)
   --gui-children N     children of the node the GUI browses (default 100,000, quick 20,000; at most 100,000)
   --no-recovery        skip the memory and recovery measurements
+  --snap               also time a wiped member's SNAP from the leader of a 3-member ensemble (minutes; --only snap
+                       runs just that): 1,000,000 znodes of 100 B, and 1 GiB as 1,024 znodes of 1 MiB
+  --snap-znodes N      znodes of the first SNAP tree (default 1,000,000)
+  --snap-mib N         MiB (znodes of 1 MiB) of the second SNAP tree (default 1,024)
   --kills N            leader kills for the failover figures (default 3; 0 skips failover)
   --no-failover        same as --kills 0
   --reps N             runs per figure (default 3; the median is reported)
@@ -62,6 +70,8 @@ const quickEnsembleRuns: WorkloadRun[] = [
 
 /** The name --only takes for the GUI phase beside the workload names. */
 export const GUI_PHASE = 'gui';
+/** The name --only takes for the SNAP phase. */
+export const SNAP_PHASE = 'snap';
 
 export class UsageError extends Error {}
 
@@ -83,6 +93,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let workloads: WorkloadName[] = [...workloadNames];
   let gui = true;
   let guiChildren: number | undefined;
+  let snap = false;
+  let snapZnodes = 1_000_000;
+  let snapMiB = 1024;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
@@ -116,14 +129,24 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--only': {
         const names = (argv[++i] ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE);
+        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE && n !== SNAP_PHASE);
         if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes ${GUI_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
+          throw new UsageError(`--only takes ${GUI_PHASE}, ${SNAP_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
         }
         workloads = workloadNames.filter((n) => names.includes(n));
         gui = gui && names.includes(GUI_PHASE);
+        snap = snap || names.includes(SNAP_PHASE);
         break;
       }
+      case '--snap':
+        snap = true;
+        break;
+      case '--snap-znodes':
+        snapZnodes = positiveInt(arg, argv[++i]);
+        break;
+      case '--snap-mib':
+        snapMiB = positiveInt(arg, argv[++i]);
+        break;
       case '--no-gui':
         gui = false;
         break;
@@ -150,6 +173,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new UsageError(`unknown option ${arg}`);
     }
   }
+  if (snap && ensembleSize !== 3) throw new UsageError('the SNAP phase runs on a 3-member ensemble: drop --no-ensemble/--ensemble');
   const topologies = ensembleSize === undefined ? [1] : [1, ensembleSize];
   const everything: WorkloadRun[] = workloads.map((workload) => ({ workload, shapes: [...shapes] }));
   const runsByTopology = new Map<number, WorkloadRun[]>([[1, everything]]);
@@ -181,5 +205,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     guiChildren: guiChildren ?? (quick ? 20_000 : 100_000),
     guiWarmup: !quick,
     guiScrollSteps: 20,
+    snap,
+    snapZnodes,
+    snapMiB,
   };
 }

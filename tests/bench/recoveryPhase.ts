@@ -12,7 +12,7 @@ import { processRssBytes } from './procStats.js';
 import { ensureNode, openAdmin } from './treeSetup.js';
 import { alternate, type Progress } from './workloadPhase.js';
 
-const LOAD_PARENT = '/load';
+export const LOAD_PARENT = '/load';
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -12,6 +12,7 @@ import { measureGui } from './guiPhase.js';
 import { parseBenchArgs, usage, UsageError, type BenchOptions } from './options.js';
 import { renderProfileSummary, summarizeProfileFile } from './profileSummary.js';
 import { measureMemoryAndRecovery } from './recoveryPhase.js';
+import { measureSnap } from './snapPhase.js';
 import { renderJson, renderMarkdown, type RunMeta } from './report.js';
 import { measureWorkloads } from './workloadPhase.js';
 import { isWorkloadName, workloadLabels, workloadNames } from './workloads.js';
@@ -78,6 +79,7 @@ function gatherMeta(stamp: string, options: BenchOptions, root: string, wallSeco
       guiChildren: options.gui ? options.guiChildren : 0,
       guiScrollSteps: options.guiScrollSteps,
       guiWarmup: options.guiWarmup,
+      snap: options.snap ? `${options.snapZnodes} znodes of 100 B; ${options.snapMiB} znodes of 1 MiB` : 'not run',
     },
     wallSeconds,
   };
@@ -116,6 +118,13 @@ function standingNotes(options: BenchOptions): string[] {
     'Memory is the server process RSS from /proc; a JVM\'s RSS follows its heap growth (up to -Xmx2g), not only live data.',
     'Recovery: after a clean stop (SIGTERM), time from spawning the server process until a getData is answered.',
   );
+  if (options.snap) {
+    notes.push(
+      'SNAP: a 3-member ensemble of each server holds the tree; a follower is kill -9\'d, its version-2 directory ' +
+        'removed, and it is started again; the figure is the time from spawning it until it answers a getData ' +
+        '(a member serves only once its sync is done). The 1 MiB znodes run with jute.maxbuffer=4 MiB on both servers.',
+    );
+  }
   if (options.gui) {
     const warmup = options.guiWarmup ? 'after one unmeasured pass per server' : '(no warm-up pass in a quick run)';
     notes.push(
@@ -172,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   const ensembleSize = ensembleSizeOf(options);
   if (ensembleSize !== undefined && options.failoverKills > 0) await measureFailover(ensembleSize, options, store, progress);
   if (options.recovery) await measureMemoryAndRecovery(options, store, progress, profileDir);
+  if (options.snap) await measureSnap(options, store, progress);
   // A GUI that cannot run (no Chromium, no renderer build) costs its figures, not the server figures measured above.
   let guiFailure: string | undefined;
   if (options.gui) {

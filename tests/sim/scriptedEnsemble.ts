@@ -229,6 +229,7 @@ export class ScriptedEnsemble {
       sendSnapshot: (to, zxid) => {
         const data = member.store.snapshotAt(zxid);
         if (data !== null) send({ kind: 'packet', from: id, to, packet: quorumPacket(QuorumPacketType.SNAP, zxid, data) }, true);
+        member.executor?.snapshotSent(to);
       },
       persist: (action) => {
         member.store.write(action, this.now);

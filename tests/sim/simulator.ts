@@ -231,6 +231,8 @@ export class Simulation {
       sendSnapshot: (to, zxid) => {
         const data = member.store.snapshotAt(zxid);
         if (data !== null) this.network.sendPacket(member.id, to, quorumPacket(QuorumPacketType.SNAP, zxid, data));
+        // One packet is written at once; a real link reports the end of a streamed snapshot the same way.
+        member.executor?.snapshotSent(to);
       },
       persist: (action) => this.enqueueDisk(member, action),
       commit: (zxid) => this.applyUpTo(member, zxid),

@@ -24,7 +24,7 @@ import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE 
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
 import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
 import { snapshotOf } from './quorumPacketStream.js';
-import { snapshotWire } from './snapshotTransfer.js';
+import { streamSnapshot } from './snapshotTransfer.js';
 import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
@@ -176,6 +176,7 @@ export class EnsembleMember {
         this.executor.receivePacket(from, packet);
       },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
+      onSyncProgress: (from) => this.executor.syncProgress(from),
     });
     // ZooKeeper starts its metrics provider first: a metrics port it cannot bind stops the member before it votes.
     this.metrics = await MetricsServer.start(new ServerIntrospectionView(this.server));
@@ -394,10 +395,10 @@ export class EnsembleMember {
     if (database.lastProcessedZxid !== zxid) {
       this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
     }
-    const wire = snapshotWire(database, zxid);
-    this.quorum.sendBytes(to, wire.packet);
-    for (const chunk of wire.body) this.quorum.sendBytes(to, chunk);
-    this.quorum.sendBytes(to, wire.signature);
+    const stallMs = this.config.initLimit * this.config.tickTime;
+    void streamSnapshot(this.quorum, database, to, zxid, stallMs, this.logger).then((outcome) => {
+      if (outcome === 'sent' && !this.stopped) this.executor.snapshotSent(to);
+    });
   }
 
   // ---- serving ----

@@ -25,7 +25,12 @@ interface Link {
   connected: boolean;
   queue: Buffer[];
   corked?: boolean;
+  /** While a stream is being written: what was sent meanwhile, to follow it (ZooKeeper queues it behind a SNAP). */
+  held?: Buffer[];
 }
+
+/** Where a streamed write stands when it ends. */
+export type StreamOutcome = 'sent' | 'closed' | 'stalled';
 
 export class QuorumLinks {
   private readonly links = new Map<number, Link>();
@@ -73,6 +78,10 @@ export class QuorumLinks {
   sendBytes(to: number, bytes: Buffer): void {
     const link = this.links.get(to);
     if (!link) return;
+    if (link.held !== undefined) {
+      link.held.push(bytes);
+      return;
+    }
     if (!link.connected) {
       link.queue.push(bytes);
       return;
@@ -88,6 +97,43 @@ export class QuorumLinks {
       });
     }
     link.socket.write(bytes);
+  }
+
+  /**
+   * Writes `chunks` (pulled one at a time, so a big snapshot is never whole in memory) to an accepted link, waiting
+   * for the socket to drain and yielding to the event loop between chunks so clients and other learners are served
+   * meanwhile. Whatever is sent to `to` in the meantime follows the stream. A peer that reads nothing for
+   * `stallMs` has its link closed. The iterator is ended early if the link goes.
+   */
+  async sendStream(to: number, chunks: Iterator<Buffer>, stallMs: number): Promise<StreamOutcome> {
+    const link = this.links.get(to);
+    if (!link || link.held !== undefined || !link.connected) {
+      chunks.return?.();
+      return 'closed';
+    }
+    link.held = [];
+    const socket = link.socket;
+    const gone = () => this.links.get(to) !== link || socket.destroyed;
+    try {
+      for (;;) {
+        if (gone()) return 'closed';
+        const next = chunks.next();
+        if (next.done === true) break;
+        const flowing = socket.write(next.value);
+        const progressed = await (flowing ? yieldTurn() : drained(socket, stallMs));
+        if (!progressed) {
+          this.options.logger.warn(`peer ${to} read nothing for ${stallMs} ms of a stream; closing its link`);
+          this.close(to);
+          return 'stalled';
+        }
+      }
+      if (gone()) return 'closed';
+      for (const bytes of link.held) socket.write(bytes);
+      return 'sent';
+    } finally {
+      link.held = undefined;
+      if (gone()) chunks.return?.();
+    }
   }
 
   close(peer: number): void {
@@ -156,4 +202,25 @@ export class QuorumLinks {
       }
     });
   }
+}
+
+function yieldTurn(): Promise<boolean> {
+  return new Promise((resolve) => setImmediate(() => resolve(true)));
+}
+
+/** True once the socket has drained; false after `stallMs` without, or when it closes. */
+function drained(socket: net.Socket, stallMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (result: boolean) => {
+      clearTimeout(timer);
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+      resolve(result);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(true);
+    const timer = setTimeout(() => done(false), stallMs);
+    socket.on('drain', onDrain);
+    socket.on('close', onClose);
+  });
 }

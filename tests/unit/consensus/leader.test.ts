@@ -157,6 +157,32 @@ describe('Leader synchronisation', () => {
     expect(ctx.actions[1]).toEqual({ kind: 'sendSnapshot', to: 2, zxid: 0x100000002n });
   });
 
+  it('does not count a learner silent while its SNAP is still being written, and gives it initLimit after', () => {
+    const { ctx, leader } = newLeader([1, 2, 3], 1);
+    leader.receive(2, info(2, 1n), 1);
+    completeAll(ctx, leader, 2);
+    leader.receive(2, ackEpoch(0x100000003n, 1), 3);
+    completeAll(ctx, leader, 4);
+    leader.receive(2, packet(T.ACK, E2), 5);
+    expect(leader.isEstablished).toBe(true);
+    leader.receive(3, info(3, 1n), 6);
+    leader.receive(3, ackEpoch(0n, 0), 7);
+    expect(kinds(ctx.take())).toContain('sendSnapshot');
+    const closed = () => ctx.actions.filter((a) => a.kind === 'closeLink');
+    // initLimit is 1000 ms; the stream to 3 takes 5 s while 2 keeps answering pings
+    for (let now = 100; now <= 5000; now += 100) {
+      leader.receive(2, packet(T.PING, 0n), now);
+      leader.tick(now);
+    }
+    expect(closed()).toEqual([]);
+    leader.snapshotSent(3, 5000);
+    leader.receive(2, packet(T.PING, 0n), 6000);
+    leader.tick(6000);
+    expect(closed()).toEqual([]);
+    leader.tick(6001);
+    expect(closed()).toEqual([{ kind: 'closeLink', peer: 3 }]);
+  });
+
   it('gives UPTODATE at once to a learner that syncs after the epoch is established', () => {
     const { ctx, leader } = established([1, 2, 3], [2]);
     leader.receive(3, info(3, 1n), 10);

@@ -242,6 +242,36 @@ describe('Learner broadcast', () => {
     expect(learner.failure).toMatch(/silent/);
   });
 
+  it('times a SNAP out by the bytes arriving, not by its size, and not while writing the sync to its own disk', () => {
+    const { ctx, learner } = discovered();
+    // snapshot bytes keep arriving for far longer than initLimit (1000 ms): the leader is alive
+    for (let now = 500; now <= 5000; now += 500) learner.syncProgress(now);
+    learner.tick(5000 + 1000);
+    expect(learner.failure).toBeNull();
+    learner.receive(packet(T.SNAP, 0x100000009n), 5500);
+    learner.receive(packet(T.NEWLEADER, E2), 5600);
+    expect(ctx.take()[0]).toMatchObject({ kind: 'installSnapshot', zxid: 0x100000009n, snapshot: null });
+    // writing the snapshot takes longer than initLimit: our own wait, not the leader's silence
+    expect(learner.nextDeadline()).toBeNull();
+    learner.tick(20_000);
+    expect(learner.failure).toBeNull();
+    ctx.disk.complete(ctx.disk.lastIssued);
+    learner.diskProgress(20_000);
+    ctx.disk.complete(ctx.disk.lastIssued);
+    learner.diskProgress(20_001);
+    expect(ctx.sent(1).map((p) => typeName(p.type))).toEqual(['ACK']);
+    // from the ACK on, the leader's silence counts again
+    learner.tick(20_001 + 1001);
+    expect(learner.failure).toMatch(/silent for 1001 ms in awaitingUptodate/);
+  });
+
+  it('gives up on a SNAP whose bytes stopped arriving for initLimit', () => {
+    const { learner } = discovered();
+    learner.syncProgress(800);
+    learner.tick(800 + 1001);
+    expect(learner.failure).toMatch(/silent for 1001 ms in awaitingSync/);
+  });
+
   it('retries a refused connection before giving up', () => {
     const { ctx, learner } = follower();
     ctx.take();

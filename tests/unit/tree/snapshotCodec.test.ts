@@ -105,17 +105,37 @@ describe('snapshot codec', () => {
     expect(describeTree(later.tree)).toEqual(describeTree(tree));
   });
 
-  it('allows one view at a time and closes it when the consumer stops early', () => {
+  it('keeps several views at once, each exactly its own moment, and closes a view the consumer abandons', () => {
     const tree = sampleTree();
+    let zxid = tree.lastProcessedZxid;
+    const apply = (txn: Txn) => applyTxn(tree, { clientId: 0x77n, cxid: 1, zxid: ++zxid, time: 9000n + zxid, type: txn.type }, txn);
+    const atFirst = describeTree(tree);
     const first = serializeSnapshot(tree, new Map(), 64);
-    expect(() => serializeSnapshot(tree, new Map())).toThrow(/already open/);
-    first.next();
-    first.return(undefined);
-    const second = serializeSnapshot(tree, new Map());
-    expect([...second].length).toBeGreaterThan(0);
-    // abandoning before the first chunk also closes it
+    const firstChunks = [first.next().value!];
+    apply({ type: OpCode.setData, path: '/a', data: Buffer.from('between'), version: 7 });
+    apply({ type: OpCode.create2, path: '/between', data: null, acl: world, ephemeral: false, parentCVersion: -1 });
+    const atSecond = describeTree(tree);
+    const second = serializeSnapshot(tree, new Map(), 64);
+    const secondChunks: Buffer[] = [];
+    // both advance while the tree keeps changing, including the nodes each has already preserved
+    for (let step = 0; ; step++) {
+      const a = first.next();
+      const b = second.next();
+      if (!a.done) firstChunks.push(a.value);
+      if (!b.done) secondChunks.push(b.value);
+      if (a.done && b.done) break;
+      apply({ type: OpCode.setData, path: '/a', data: Buffer.from(`later${step}`), version: 8 + step });
+      if (step === 1) apply({ type: OpCode.delete, path: '/between' });
+    }
+    expect(describeTree(deserializeSnapshot(firstChunks).tree)).toEqual(atFirst);
+    expect(describeTree(deserializeSnapshot(secondChunks).tree)).toEqual(atSecond);
+    // abandoning a view, before or after its first chunk, closes it: a later one sees the live tree
+    const abandoned = serializeSnapshot(tree, new Map(), 64);
+    abandoned.next();
+    abandoned.return(undefined);
     serializeSnapshot(tree, new Map()).return(undefined);
-    expect(() => [...serializeSnapshot(tree, new Map())]).not.toThrow();
+    apply({ type: OpCode.setData, path: '/a', data: Buffer.from('last'), version: 99 });
+    expect(describeTree(deserializeSnapshot(serializeSnapshot(tree, new Map())).tree)).toEqual(describeTree(tree));
   });
 
   it('reports where truncated or foreign bytes go wrong, and stops at the end marker', () => {
