@@ -32,6 +32,9 @@ export interface BenchOptions {
   guiWarmup: boolean;
   /** Steps of the scripted scroll from the top to the end of that node's children. */
   guiScrollSteps: number;
+  /** The getData latency while a snapshot of a `snapshotZnodes`-znode tree is written (standalone). */
+  snapshotReads: boolean;
+  snapshotZnodes: number;
 }
 
 export const usage = `Usage: npm run bench -- [options]
@@ -41,9 +44,12 @@ export const usage = `Usage: npm run bench -- [options]
   --ensemble N         ensemble size for the ensemble column and the failover figures (default 3)
   --no-ensemble        standalone only (no ensemble column, no failover)
   --only a,b           only these workloads (${workloadNames.join(', ')}) and, if named, gui (the GUI phase)
+                       and snapshot (reads while a snapshot is written)
   --no-gui             skip the GUI phase (headless Chromium browsing a node with 100,000 children)
   --gui-children N     children of the node the GUI browses (default 100,000, quick 20,000; at most 100,000)
   --no-recovery        skip the memory and recovery measurements
+  --no-snapshot        skip getData latency while a 1,000,000-znode snapshot is written (quick: 100,000)
+  --snapshot-znodes N  znodes in the tree that snapshot phase writes
   --kills N            leader kills for the failover figures (default 3; 0 skips failover)
   --no-failover        same as --kills 0
   --reps N             runs per figure (default 3; the median is reported)
@@ -62,6 +68,8 @@ const quickEnsembleRuns: WorkloadRun[] = [
 
 /** The name --only takes for the GUI phase beside the workload names. */
 export const GUI_PHASE = 'gui';
+/** The name --only takes for the reads-during-a-snapshot phase. */
+export const SNAPSHOT_PHASE = 'snapshot';
 
 export class UsageError extends Error {}
 
@@ -83,6 +91,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let workloads: WorkloadName[] = [...workloadNames];
   let gui = true;
   let guiChildren: number | undefined;
+  let snapshotReads = true;
+  let snapshotZnodes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
@@ -116,14 +126,23 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--only': {
         const names = (argv[++i] ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE);
+        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE && n !== SNAPSHOT_PHASE);
         if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes ${GUI_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
+          throw new UsageError(
+            `--only takes ${GUI_PHASE}, ${SNAPSHOT_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`,
+          );
         }
         workloads = workloadNames.filter((n) => names.includes(n));
         gui = gui && names.includes(GUI_PHASE);
+        snapshotReads = snapshotReads && names.includes(SNAPSHOT_PHASE);
         break;
       }
+      case '--no-snapshot':
+        snapshotReads = false;
+        break;
+      case '--snapshot-znodes':
+        snapshotZnodes = positiveInt(arg, argv[++i]);
+        break;
       case '--no-gui':
         gui = false;
         break;
@@ -181,5 +200,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     guiChildren: guiChildren ?? (quick ? 20_000 : 100_000),
     guiWarmup: !quick,
     guiScrollSteps: 20,
+    snapshotReads,
+    snapshotZnodes: snapshotZnodes ?? (quick ? 100_000 : 1_000_000),
   };
 }
