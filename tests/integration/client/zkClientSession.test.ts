@@ -6,7 +6,7 @@ import { CreateMode, ErrorCode, EventType, KeeperError, KeeperState, Perms } fro
 import { ZkClient, ZkConnection, type WatchedEvent, type ZkClientState } from '../../../node-core/client/index.js';
 import { freePort } from '../../helpers/ports.js';
 import type { ZkTarget } from '../../helpers/zkTarget.js';
-import { startTcpProxy } from './tcpProxy.js';
+import { startTcpProxy } from '../../helpers/tcpProxy.js';
 import { clientTestTargets, connectClient, eventually, hostAndPort, sleep, startServer } from './clientTargets.js';
 
 function trackStates(client: ZkClient): ZkClientState[] {
