@@ -2,7 +2,7 @@
 // writes must be byte for byte the one the request thread writes from its own tree at that zxid, whether the worker
 // starts from a snapshot file or rolls its kept tree forward, and a worker whose rebuilt state differs from the
 // server's must refuse, leaving the snapshot to the request thread. Runs the compiled worker (npm run build).
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,17 @@ describe('snapshot worker', () => {
       expect(database.snapshotStats).toMatchObject({ taken: 2, inWorker: 2 });
     });
   }
+
+  it('abandons a worker snapshot when the database closes, leaving no file behind', async () => {
+    const { dir, database, logger, commit } = await openDatabase(60_000);
+    await firstHistory(commit);
+    const zxid = database.lastProcessedZxid;
+    const taking = database.takeSnapshot();
+    await database.close();
+    await taking;
+    expect(logger.lines.some((line) => line.includes(`Snapshot 0x${zxid.toString(16)} abandoned: the server is stopping`))).toBe(true);
+    expect(readdirSync(join(dir, 'version-2')).filter((name) => name.startsWith('snapshot.'))).toEqual([]);
+  });
 
   it('refuses a rebuilt state that differs from the server and leaves the snapshot to the request thread', async () => {
     const { dir, database, logger, commit } = await openDatabase(0);
