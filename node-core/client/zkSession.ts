@@ -17,6 +17,7 @@ import {
   type WatcherEvent,
 } from '../protocol/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { saslLogin, type SaslCredentials } from './saslLogin.js';
 import { ClientWatchRegistry, type WatchKind, type Watcher, type WatchedEvent } from './clientWatchRegistry.js';
 import { Chroot, parseConnectString, shuffled, validatePath, type HostPort } from './connectString.js';
 import {
@@ -65,6 +66,8 @@ export interface ZkClientOptions {
   passwd?: Buffer;
   /** Called with every watch notification and session state event, like ZooKeeper's default watcher. */
   defaultWatcher?: Watcher;
+  /** SASL login run on every connection before any request (the Java client's JAAS Client section). */
+  sasl?: SaslCredentials;
   logger?: Logger;
 }
 
@@ -282,6 +285,7 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   /** Replays auth and watches on a fresh connection before user requests may use it. */
   protected async prime(connection: ZkConnection): Promise<'ok' | 'lost' | 'authFailed'> {
     try {
+      if (this.options.sasl !== undefined && (await saslLogin(connection, this.options.sasl)) === 'authFailed') return 'authFailed';
       const authReplies = this.authInfo.map((a) =>
         connection.request(OpCode.auth, (w) => AuthPacketCodec.write(w, { type: 0, scheme: a.scheme, auth: a.auth }), Xid.auth),
       );

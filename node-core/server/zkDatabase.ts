@@ -216,10 +216,8 @@ export class ZkDatabase {
   private async snapshotHere(): Promise<void> {
     const zxid = this.tree.lastProcessedZxid;
     const started = Date.now();
-    const generation = this.stateGeneration;
     try {
-      await writeTreeSnapshot(this.snapshots, this.tree, this.sessions, zxid, (body) => this.untilClosing(body));
-      if (generation === this.stateGeneration) this.stateFollowsLog = true;
+      await this.writeSnapshot(true);
       this.noteSnapshot(zxid, started, false);
       this.options.logger.info(`Snapshot 0x${zxid.toString(16)} written in ${Date.now() - started} ms`);
     } catch (error) {
@@ -229,6 +227,18 @@ export class ZkDatabase {
       }
       this.options.logger.error(`Snapshot 0x${zxid.toString(16)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * Writes the snapshot of the state as it is now, on this thread, named after its zxid; rejects when it could not.
+   * A learner that installed its leader's SNAP needs this done (not abandoned) before it acknowledges NEWLEADER.
+   */
+  async writeSnapshot(abandonOnClose = false): Promise<void> {
+    const zxid = this.tree.lastProcessedZxid;
+    const generation = this.stateGeneration;
+    await writeTreeSnapshot(this.snapshots, this.tree, this.sessions, zxid, (body) => (abandonOnClose ? this.untilClosing(body) : body));
+    // From here on the snapshot and the log after it hold the state again, so the worker can rebuild it.
+    if (generation === this.stateGeneration) this.stateFollowsLog = true;
   }
 
   private noteSnapshot(zxid: bigint, started: number, inWorker: boolean): void {

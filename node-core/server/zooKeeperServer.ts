@@ -11,6 +11,7 @@ import {
   WatcherType,
   type AddWatchRequest,
   type AuthPacket,
+  type SaslToken,
   type ConnectRequest,
   type PathRequest,
   type RemoveWatchesRequest,
@@ -23,7 +24,7 @@ import { ClientConnection, type ConnectionHost, type ConnectionLimits, type Queu
 import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
 import { SessionTracker } from './sessionTracker.js';
-import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
+import { SessionPasswords } from './sessionPasswords.js';
 import { ZkDatabase } from './zkDatabase.js';
 import { LocalCommitPath } from './localCommitPath.js';
 import type { CommitPath } from './commitPath.js';
@@ -32,6 +33,7 @@ import type { ApplyResult } from '../txn/applyTxn.js';
 import type { Txn, TxnHeader } from '../txn/txnRecords.js';
 import { processRead, type ReadBody } from '../tree/readRequests.js';
 import { addAuthIds, authenticate } from '../tree/acl.js';
+import { SaslAuthentication } from './saslAuthentication.js';
 import { WatchManager } from '../watch/watchManager.js';
 import { containerCandidates } from '../tree/containerCandidates.js';
 import { ServerStatistics } from './serverStatistics.js';
@@ -91,6 +93,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private readonly fourLetterWords: FourLetterWords;
 
   private readonly connectionLimits: ConnectionLimits;
+  private readonly sasl: SaslAuthentication;
+  readonly passwords: SessionPasswords;
 
   /**
    * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
@@ -105,6 +109,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+    this.sasl = new SaslAuthentication(config.sasl, logger);
+    this.passwords = new SessionPasswords(config.sessionPasswords, config.dataDir, logger);
     this.connectionLimits = {
       maxBuffer: config.juteMaxBuffer,
       handshakeTimeoutMs: config.sessionlessCnxnTimeout,
@@ -135,6 +141,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     const now = Date.now();
     this.sessions = new SessionTracker(this.config.tickTime, this.serverId, now);
     for (const [sessionId, timeout] of this.database.sessions) this.sessions.add(sessionId, timeout, now);
+    await this.passwords.load();
     this.attachPipeline(commitPath ?? new LocalCommitPath(this.database.log));
   }
 
@@ -154,6 +161,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   /** Standalone start: recover, listen, serve. */
   async start(): Promise<void> {
     await this.open();
+    if (this.passwords.takeCharge(this.database.sessions.keys())) await this.passwords.persist();
     await this.listen();
     this.startServing();
   }
@@ -323,9 +331,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     const session = this.sessions.get(request.sessionId);
-    const valid =
-      session !== undefined && !session.closing && isSessionPasswordValid(request.sessionId, request.passwd);
-    if (!valid) {
+    const passwordValid = this.passwords.accepts(request.sessionId, request.passwd);
+    // ZooKeeper's warning: a wrong password is how an attempt to take a session over shows in the log.
+    if (!passwordValid) this.logger.warn(`Incorrect password from ${connection.describe()} for session 0x${request.sessionId.toString(16)}`);
+    if (session === undefined || session.closing || !passwordValid) {
       this.refuseReconnect(connection, request.sessionId);
       return;
     }
@@ -391,7 +400,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     const session = local.get(request.sessionId);
-    if (session === undefined || session.closing || !isSessionPasswordValid(request.sessionId, request.passwd)) {
+    if (session === undefined || session.closing || !this.passwords.accepts(request.sessionId, request.passwd)) {
       connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
       connection.closeAfterFlush();
       return;
@@ -423,7 +432,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       protocolVersion: 0,
       timeOut: connection.sessionTimeout,
       sessionId: connection.sessionId,
-      passwd: sessionPassword(connection.sessionId),
+      passwd: this.passwords.issue(connection.sessionId),
       readOnly: connection.answerWithReadOnlyFlag ? this.readOnlyMode : undefined,
     });
   }
@@ -452,6 +461,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.authenticateConnection(connection, header, body as AuthPacket);
       return;
     }
+    if (header.type === OpCode.sasl) {
+      this.sasl.handle(connection, header, (body as SaslToken).token ?? Buffer.alloc(0));
+      return;
+    }
+    if (!this.sasl.admits(connection, header)) return;
     if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
     this.pipeline.submit(connection, header, body);
   }
@@ -617,6 +631,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.sessions.add(header.clientId, txn.timeOut, Date.now());
     } else if (txn.type === OpCode.closeSession) {
       this.sessions.remove(header.clientId);
+      this.passwords.sessionClosed(header.clientId);
     }
     void result;
   }

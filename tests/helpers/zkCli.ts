@@ -29,7 +29,7 @@ export function zkCliAvailable(): boolean {
 }
 
 /** Runs the commands in one zkCli session against hostPort; rejects if zkCli has not quit after timeoutMs. */
-export async function runZkCli(hostPort: string, commands: string[], timeoutMs = 30_000): Promise<ZkCliTranscript> {
+export async function runZkCli(hostPort: string, commands: string[], timeoutMs = 30_000, extraJvmFlags = ''): Promise<ZkCliTranscript> {
   if (!zkCliAvailable()) throw new Error(`${ZKCLI_PATH} not found: install with \`apt-get install -y zookeeper\``);
   for (const c of commands) if (c.includes('\n')) throw new Error(`zkCli command spans lines: ${JSON.stringify(c)}`);
   const script = commands.flatMap((c) => [MARKER_COMMAND, c]).concat([MARKER_COMMAND, 'quit', '']).join('\n');
@@ -38,7 +38,7 @@ export async function runZkCli(hostPort: string, commands: string[], timeoutMs =
   const result = await runProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', ZKCLI_PATH, '-server', hostPort], {
     input: script,
     timeoutMs,
-    env: { ...process.env, CLIENT_JVMFLAGS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto' },
+    env: { ...process.env, CLIENT_JVMFLAGS: `-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto ${extraJvmFlags}` },
   });
   return splitTranscript(result.stdout, commands);
 }

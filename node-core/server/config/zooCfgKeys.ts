@@ -183,6 +183,10 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.clientOutputBufferLimit = n;
   },
   skipACL: (v, c) => void (c.draft.skipACL = parseYesNo(v)),
+  'paddock.sessionPasswords': (v, c) => {
+    if (v !== 'ensembleSecret' && v !== 'zookeeper') throw new Reason(`invalid option "${v}"; choose 'ensembleSecret' or 'zookeeper'`);
+    c.draft.sessionPasswords = v;
+  },
   'jute.maxbuffer': (v, c) => void (c.draft.juteMaxBuffer = parsePositiveInt(v)),
   '4lw.commands.whitelist': (v, c) => void (c.draft.fourLetterWordWhitelist = parseList(v)),
   'admin.enableServer': (v, c) => void (c.draft.admin.enableServer = parseStrictBoolean(v)),
@@ -199,6 +203,13 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.superDigest = v;
   },
   extendedTypesEnabled: (v, c) => void (c.draft.extendedTypesEnabled = parseStrictBoolean(v)),
+  // SASL: Java reads these as system properties (JVM flags); Paddock takes them from zoo.cfg as well.
+  'java.security.auth.login.config': (v, c) => void (c.draft.sasl.jaasConfigFile = resolveDir(v, c)),
+  'sasl.serverconfig': (v, c) => void (c.draft.sasl.serverSection = v),
+  superUser: (v, c) => void (c.draft.sasl.superUser = v),
+  'enforce.auth.enabled': (v, c) => void (c.draft.sasl.enforceAuthEnabled = parseStrictBoolean(v)),
+  'enforce.auth.schemes': (v, c) => void (c.draft.sasl.enforceAuthSchemes = parseList(v)),
+  sessionRequireClientSASLAuth: (v, c) => void (c.draft.sasl.sessionRequireClientSaslAuth = parseStrictBoolean(v)),
   'ssl.keyStore.location': (v, c) => void (c.draft.ssl.keyStoreLocation = v),
   'ssl.keyStore.password': (v, c) => void (c.draft.ssl.keyStorePassword = v),
   'ssl.keyStore.type': (v, c) => void (c.draft.ssl.keyStoreType = storeType(v, c, 'ssl.keyStore')),
@@ -264,7 +275,7 @@ const JAVA_ONLY_PREFIXES = [
   'multiAddress.',
   'kerberos.',
   'sasl.',
-  'zookeeper.sasl',
+  'zookeeper.sasl.client',
   'ssl.ocsp',
   'ssl.crl',
   'ssl.context.supplier',
@@ -286,14 +297,12 @@ const JAVA_ONLY_KEYS = new Set([
   'oraclePath',
   'admin.forceHttps',
   'admin.needClientAuth',
-  'java.security.auth.login.config',
   'javax.net.debug',
   'jmx.log4j.disable',
   'nio.numSelectorThreads',
   'nio.numWorkerThreads',
   'nio.shutdownTimeout',
   'zookeeper.nio.numSelectorThreads',
-  'superUser',
 ]);
 
 export function isJavaOnly(key: string): boolean {
@@ -349,7 +358,9 @@ export function defaults(): Draft {
     quorumListenOnAllIPs: false,
     syncEnabled: true,
     readOnlyModeEnabled: false,
+    sasl: { serverSection: 'Server', enforceAuthEnabled: false, enforceAuthSchemes: [], sessionRequireClientSaslAuth: false },
     extendedTypesEnabled: false,
     skipACL: false,
+    sessionPasswords: 'ensembleSecret',
   };
 }

@@ -69,6 +69,7 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('electionAlg', config.electionAlg, d.electionAlg);
   putIf('fastleader.maxNotificationInterval', config.fastleaderMaxNotificationInterval, d.fastleaderMaxNotificationInterval);
   putIf('peerType', config.peerType, d.peerType);
+  putIf('paddock.sessionPasswords', config.sessionPasswords, d.sessionPasswords);
   putIf('standaloneEnabled', config.standaloneEnabled, d.standaloneEnabled);
   putIf('reconfigEnabled', config.reconfigEnabled, d.reconfigEnabled);
   putIf('quorumListenOnAllIPs', config.quorumListenOnAllIPs, d.quorumListenOnAllIPs);

@@ -112,9 +112,15 @@ export interface ZooConfig {
   dynamicConfigFile?: string;
 
   readOnlyModeEnabled: boolean;
+  sasl: SaslConfig;
   superDigest?: string;
   extendedTypesEnabled: boolean;
   skipACL: boolean;
+  /**
+   * paddock.sessionPasswords: 'ensembleSecret' (passwords are an HMAC under a random per-ensemble secret) or
+   * 'zookeeper' (Apache's derivation from the session id, for ensembles with Apache members and migrations).
+   */
+  sessionPasswords: SessionPasswordMode;
 
   /** From dataDir/myid; set by loadZooCfg for ensembles, undefined otherwise. */
   myid?: number;
@@ -122,6 +128,8 @@ export interface ZooConfig {
   /** Every key as finally read (last one wins), for diagnostics and keys this module does not model. */
   raw: Record<string, string>;
 }
+
+export type SessionPasswordMode = 'ensembleSecret' | 'zookeeper';
 
 export interface ParsedZooCfg {
   config: ZooConfig;
@@ -135,3 +143,17 @@ export interface ParseOptions {
 
 export const DEFAULT_TICK_TIME = 3000;
 export const DEFAULT_JUTE_MAXBUFFER = 0xfffff;
+
+/** SASL (DIGEST-MD5) and authentication enforcement, from the keys Java reads as system properties. */
+export interface SaslConfig {
+  /** java.security.auth.login.config: the JAAS file whose server section lists the DIGEST-MD5 users. */
+  jaasConfigFile?: string;
+  /** zookeeper.sasl.serverconfig: the JAAS section of the server (default "Server"). */
+  serverSection: string;
+  /** zookeeper.superUser: the SASL user that is also the super user. */
+  superUser?: string;
+  enforceAuthEnabled: boolean;
+  enforceAuthSchemes: string[];
+  /** The older switch: the same as enforce.auth.enabled=true with enforce.auth.schemes=sasl. */
+  sessionRequireClientSaslAuth: boolean;
+}

@@ -15,6 +15,8 @@ export interface QuorumLinksOptions {
   logger: Logger;
   onPacket(from: number, packet: QuorumPacket): void;
   onLinkClosed(peer: number): void;
+  /** Snapshot bytes arrived from the leader (a SNAP in progress): the leader is alive though no packet can arrive. */
+  onSyncProgress?(from: number): void;
   connectTimeoutMs?: number;
   /** reconfigEnabled: a learner not (yet) in our configuration may connect, as a joiner syncs before its reconfig. */
   acceptUnknownPeers?: boolean;
@@ -74,9 +76,13 @@ export class QuorumLinks {
   }
 
   send(to: number, packet: QuorumPacket): void {
+    this.sendBytes(to, encodeQuorumPacket(packet));
+  }
+
+  /** Bytes that are not a packet of their own: a SNAP's snapshot body and signature follow its packet raw. */
+  sendBytes(to: number, bytes: Buffer): void {
     const link = this.links.get(to);
     if (!link) return;
-    const bytes = encodeQuorumPacket(packet);
     if (!link.connected) {
       link.queue.push(bytes);
       return;
@@ -146,7 +152,7 @@ export class QuorumLinks {
   }
 
   private wire(peer: number, link: Link): void {
-    const stream = new QuorumPacketStream();
+    const stream = new QuorumPacketStream({ snapshots: true, onSnapshotBytes: () => this.options.onSyncProgress?.(peer) });
     link.socket.on('data', (chunk: Buffer) => {
       let packets: QuorumPacket[];
       try {

@@ -157,6 +157,7 @@ describe('validation errors name file:line: key', () => {
     ['dataDir=/d\nclientPortAddress=127.0.0.1\n', `${FILE}:2: clientPortAddress: `, /clientPort is not set/],
     ['dataDir=/d\nadmin.commandURL=commands\n', `${FILE}:2: admin.commandURL: `, /must start with/],
     ['dataDir=/d\nsnapCount=1\n', `${FILE}:2: snapCount: `, /at least 2/],
+    ['dataDir=/d\nclientPort=1\npaddock.sessionPasswords=apache\n', `${FILE}:3: paddock.sessionPasswords: `, /'ensembleSecret' or 'zookeeper'/],
     ['dataDir=/d\nssl.clientAuth=maybe\n', `${FILE}:2: ssl.clientAuth: `, /need, want or none/],
     ['dataDir=/d\nserver.1=a:1:2\nserver.2=a:2:3\n', `${FILE}:3: server.2: `, /already used/],
     ['dataDir=/d\ndynamicConfigFile=/x\nserver.1=a:1:2\n', `${FILE}:3: server.1: `, /separate dynamic config/],
@@ -183,7 +184,7 @@ describe('warnings, never failures, for keys Paddock does not use', () => {
         'dataDir=/d',
         'clientPort=2181',
         'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
-        'authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider',
+        'authProvider.1=com.example.LdapAuthenticationProvider',
         'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
         'metricsProvider.httpPort=7000',
         'sslQuorum=true',
@@ -440,5 +441,17 @@ describe('fastleader.maxNotificationInterval', () => {
     expect(java.config.fastleaderMaxNotificationInterval).toBe(3000);
     expect(renderZooCfg(plain.config)).toMatch(/^fastleader\.maxNotificationInterval=5000$/m);
     expect(errorOf('dataDir=/d\nfastleader.maxNotificationInterval=-1\n').message).toMatch(/fastleader\.maxNotificationInterval/);
+  });
+});
+
+describe('paddock.sessionPasswords', () => {
+  it('defaults to ensembleSecret, reads zookeeper, and renders only a value that differs from the default', () => {
+    const plain = parse('dataDir=/d\nclientPort=2181\n');
+    expect(plain.config.sessionPasswords).toBe('ensembleSecret');
+    expect(renderZooCfg(plain.config)).not.toMatch(/sessionPasswords/);
+    const zk = parse('dataDir=/d\nclientPort=2181\npaddock.sessionPasswords=zookeeper\n');
+    expect(zk.warnings).toEqual([]);
+    expect(zk.config.sessionPasswords).toBe('zookeeper');
+    expect(renderZooCfg(zk.config)).toMatch(/^paddock\.sessionPasswords=zookeeper$/m);
   });
 });
