@@ -41,7 +41,8 @@ function hex(zxid: bigint): string {
   return '0x' + zxid.toString(16);
 }
 
-async function readSnapshot(store: SnapshotStore, name: string): Promise<RecoveredSnapshot | Omit<Problem, 'zxid'>> {
+/** Reads and checks one snapshot file whole (file checks, body, seals, digest trailer). */
+export async function readSnapshot(store: SnapshotStore, name: string): Promise<RecoveredSnapshot | Omit<Problem, 'zxid'>> {
   const file = path.join(store.dir, name);
   const read = await store.read(name);
   if (!read.ok) return { file, offset: read.offset, reason: read.reason };

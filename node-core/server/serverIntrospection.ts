@@ -105,7 +105,15 @@ export class ServerIntrospectionView implements ServerIntrospection {
   }
 
   metrics(): Record<string, number> {
-    return { snap_count: 0 };
+    const snapshots = this.server.database.snapshotStats;
+    return {
+      snap_count: 0,
+      avg_snapshottime: snapshots.taken === 0 ? 0 : snapshots.sumMs / snapshots.taken,
+      min_snapshottime: snapshots.minMs,
+      max_snapshottime: snapshots.maxMs,
+      cnt_snapshottime: snapshots.taken,
+      sum_snapshottime: snapshots.sumMs,
+    };
   }
 
   connections(): ConnectionInfo[] {

@@ -42,6 +42,8 @@ export interface BenchServerOptions {
   profileName?: string;
   /** Raised jute.maxbuffer (zoo.cfg for Paddock, the JVM property for ZooKeeper, which reads it only there). */
   juteMaxBuffer?: number;
+  /** zoo.cfg lines after the common ones (both servers get the same), e.g. `snapCount=10000`. */
+  extraConfig?: string[];
 }
 
 interface Member {
@@ -121,6 +123,7 @@ function zooCfg(member: Member, all: Member[], options: BenchServerOptions): str
     `admin.serverAddress=${HOST}`,
     `admin.serverPort=${member.adminPort}`,
     '4lw.commands.whitelist=*',
+    ...(options.extraConfig ?? []),
   ];
   if (options.juteMaxBuffer !== undefined && options.kind === 'paddock') lines.push(`jute.maxbuffer=${options.juteMaxBuffer}`);
   if (all.length > 1) for (const m of all) lines.push(`server.${m.id}=${HOST}:${m.quorumPort}:${m.electionPort}`);
@@ -209,17 +212,34 @@ async function waitForRead(target: HostPort, path: string, alive: () => boolean,
   throw new Error(`no answer to getData ${path} on ${target.host}:${target.port} in time`);
 }
 
-function srvrMode(port: number): Promise<string | undefined> {
+/** A four-letter word's reply, or '' when the member does not answer within 2 s. */
+function fourLetterWord(port: number, word: string): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const socket = connect({ host: HOST, port }, () => socket.write('srvr'));
+    const socket = connect({ host: HOST, port }, () => socket.write(word));
     const timer = setTimeout(() => socket.destroy(), 2_000);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(/^Mode: (\S+)/m.exec(Buffer.concat(chunks).toString('utf8'))?.[1]);
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
+  });
+}
+
+async function srvrMode(port: number): Promise<string | undefined> {
+  return /^Mode: (\S+)/m.exec(await fourLetterWord(port, 'srvr'))?.[1];
+}
+
+/**
+ * Snapshots each member has written since it started (mntr's zk_cnt_snapshottime, which ZooKeeper 3.8 and Paddock
+ * both report); undefined for a member that does not answer.
+ */
+export async function snapshotsTaken(server: BenchServer): Promise<(number | undefined)[]> {
+  const replies = await Promise.all(server.targets.map((t) => fourLetterWord(t.port, 'mntr')));
+  return replies.map((text) => {
+    const match = /^zk_cnt_snapshottime\s+(\d+)/m.exec(text);
+    return match === null ? undefined : Number(match[1]);
   });
 }
 

@@ -4,7 +4,7 @@ import { spread, type Spread } from './stats.js';
 import { workloadLabels, type WorkloadName } from './workloads.js';
 
 export type Better = 'lower' | 'higher';
-export type Unit = 'µs' | 'ms' | 'ops/s' | 'MiB' | 'B' | '%' | 'µs/op' | 'writes';
+export type Unit = 'µs' | 'ms' | 'ops/s' | 'MiB' | 'B' | '%' | 'µs/op' | 'writes' | 'snapshots';
 
 export interface FigureDef {
   id: string;
@@ -32,6 +32,9 @@ export function workloadFigures(workload: WorkloadName, clients: number, inFligh
     { id: `${workload}.latency.serverCpu`, label: `${label}: 1×1 server CPU`, unit: '%', better: 'lower', table: 'cpu' },
     { id: `${workload}.latency.loadgenCpu`, label: `${label}: 1×1 load generator CPU`, unit: '%', better: 'lower', table: 'cpu' },
     { id: `${workload}.latency.otherCpu`, label: `${label}: 1×1 CPU of other processes (noise)`, unit: '%', better: 'lower', table: 'cpu' },
+    // Write runs only; the fewest any member took, since each member of an ensemble snapshots on its own.
+    { id: `${workload}.throughput.snapshots`, label: `${label}: ${shape} snapshots taken during the run`, unit: 'snapshots', better: 'higher', table: 'cpu' },
+    { id: `${workload}.latency.snapshots`, label: `${label}: 1×1 snapshots taken during the run`, unit: 'snapshots', better: 'higher', table: 'cpu' },
   ];
 }
 

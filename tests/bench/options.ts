@@ -36,6 +36,9 @@ export interface BenchOptions {
   snap: boolean;
   snapZnodes: number;
   snapMiB: number;
+  /** The getData latency while a snapshot of a `snapshotZnodes`-znode tree is written (standalone). */
+  snapshotReads: boolean;
+  snapshotZnodes: number;
 }
 
 export const usage = `Usage: npm run bench -- [options]
@@ -44,7 +47,8 @@ export const usage = `Usage: npm run bench -- [options]
   --profile            run Paddock with --cpu-prof; profiles and a top-functions summary in bench/results/profiles/
   --ensemble N         ensemble size for the ensemble column and the failover figures (default 3)
   --no-ensemble        standalone only (no ensemble column, no failover)
-  --only a,b           only these workloads (${workloadNames.join(', ')}) and, if named, gui (the GUI phase)
+  --only a,b           only these workloads (${workloadNames.join(', ')}) and, if named, gui (the GUI phase),
+                       snap (a wiped member's SNAP) and snapshot (reads while a snapshot is written)
   --no-gui             skip the GUI phase (headless Chromium browsing a node with 100,000 children)
   --gui-children N     children of the node the GUI browses (default 100,000, quick 20,000; at most 100,000)
   --no-recovery        skip the memory and recovery measurements
@@ -52,6 +56,8 @@ export const usage = `Usage: npm run bench -- [options]
                        runs just that): 1,000,000 znodes of 100 B, and 1 GiB as 1,024 znodes of 1 MiB
   --snap-znodes N      znodes of the first SNAP tree (default 1,000,000)
   --snap-mib N         MiB (znodes of 1 MiB) of the second SNAP tree (default 1,024)
+  --no-snapshot        skip getData latency while a 1,000,000-znode snapshot is written (quick: 100,000)
+  --snapshot-znodes N  znodes in the tree that snapshot phase writes
   --kills N            leader kills for the failover figures (default 3; 0 skips failover)
   --no-failover        same as --kills 0
   --reps N             runs per figure (default 3; the median is reported)
@@ -72,6 +78,8 @@ const quickEnsembleRuns: WorkloadRun[] = [
 export const GUI_PHASE = 'gui';
 /** The name --only takes for the SNAP phase. */
 export const SNAP_PHASE = 'snap';
+/** The name --only takes for the reads-during-a-snapshot phase. */
+export const SNAPSHOT_PHASE = 'snapshot';
 
 export class UsageError extends Error {}
 
@@ -96,6 +104,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let snap = false;
   let snapZnodes = 1_000_000;
   let snapMiB = 1024;
+  let snapshotReads = true;
+  let snapshotZnodes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
@@ -129,13 +139,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--only': {
         const names = (argv[++i] ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((n) => !isWorkloadName(n) && n !== GUI_PHASE && n !== SNAP_PHASE);
+        const phases = [GUI_PHASE, SNAP_PHASE, SNAPSHOT_PHASE];
+        const unknown = names.filter((n) => !isWorkloadName(n) && !phases.includes(n));
         if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes ${GUI_PHASE}, ${SNAP_PHASE} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
+          throw new UsageError(`--only takes ${phases.join(', ')} and workloads from: ${workloadNames.join(', ')} (got ${unknown.join(', ')})`);
         }
         workloads = workloadNames.filter((n) => names.includes(n));
         gui = gui && names.includes(GUI_PHASE);
         snap = snap || names.includes(SNAP_PHASE);
+        snapshotReads = snapshotReads && names.includes(SNAPSHOT_PHASE);
         break;
       }
       case '--snap':
@@ -146,6 +158,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--snap-mib':
         snapMiB = positiveInt(arg, argv[++i]);
+        break;
+      case '--no-snapshot':
+        snapshotReads = false;
+        break;
+      case '--snapshot-znodes':
+        snapshotZnodes = positiveInt(arg, argv[++i]);
         break;
       case '--no-gui':
         gui = false;
@@ -208,5 +226,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     snap,
     snapZnodes,
     snapMiB,
+    snapshotReads,
+    snapshotZnodes: snapshotZnodes ?? (quick ? 100_000 : 1_000_000),
   };
 }

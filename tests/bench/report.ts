@@ -20,7 +20,7 @@ export interface RunMeta {
 }
 
 function decimalsFor(unit: Unit, value: number): number {
-  if (unit === 'ops/s' || unit === 'B' || unit === '%' || unit === 'writes') return 0;
+  if (unit === 'ops/s' || unit === 'B' || unit === '%' || unit === 'writes' || unit === 'snapshots') return 0;
   if (unit === 'µs' || unit === 'µs/op') return Math.abs(value) >= 100 ? 0 : 1;
   return Math.abs(value) >= 100 ? 0 : 1;
 }

@@ -13,6 +13,7 @@ import { parseBenchArgs, usage, UsageError, type BenchOptions } from './options.
 import { renderProfileSummary, summarizeProfileFile } from './profileSummary.js';
 import { measureMemoryAndRecovery } from './recoveryPhase.js';
 import { measureSnap } from './snapPhase.js';
+import { measureReadsDuringSnapshot } from './snapshotPhase.js';
 import { renderJson, renderMarkdown, type RunMeta } from './report.js';
 import { measureWorkloads } from './workloadPhase.js';
 import { isWorkloadName, workloadLabels, workloadNames } from './workloads.js';
@@ -117,12 +118,21 @@ function standingNotes(options: BenchOptions): string[] {
   notes.push(
     'Memory is the server process RSS from /proc; a JVM\'s RSS follows its heap growth (up to -Xmx2g), not only live data.',
     'Recovery: after a clean stop (SIGTERM), time from spawning the server process until a getData is answered.',
+    'Snapshots taken during a write run: mntr zk_cnt_snapshottime before and after the run (the fewest of any member).',
   );
   if (options.snap) {
     notes.push(
       'SNAP: a 3-member ensemble of each server holds the tree; a follower is kill -9\'d, its version-2 directory ' +
         'removed, and it is started again; the figure is the time from spawning it until it answers a getData ' +
         '(a member serves only once its sync is done). The 1 MiB znodes run with jute.maxbuffer=4 MiB on both servers.',
+    );
+  }
+  if (options.snapshotReads) {
+    notes.push(
+      `getData while a snapshot is being written: each run starts from the same data dir (a snapshot of ` +
+        `${options.snapshotZnodes.toLocaleString('en-US')} znodes of 100 B, written by node-core's snapshot writer), ` +
+        'snapCount=20000; 20,000 setData (8×32) start exactly one snapshot of the whole tree, then one client reads ' +
+        '(1×1) for the run duration while it is written.',
     );
   }
   if (options.gui) {
@@ -180,6 +190,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const ensembleSize = ensembleSizeOf(options);
   if (ensembleSize !== undefined && options.failoverKills > 0) await measureFailover(ensembleSize, options, store, progress);
+  if (options.snapshotReads) await measureReadsDuringSnapshot(options, store, progress);
   if (options.recovery) await measureMemoryAndRecovery(options, store, progress, profileDir);
   if (options.snap) await measureSnap(options, store, progress);
   // A GUI that cannot run (no Chromium, no renderer build) costs its figures, not the server figures measured above.
@@ -205,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
   const complete =
     !options.profile &&
     options.recovery &&
+    options.snapshotReads &&
     options.workloads.length === workloadNames.length &&
     ensembleSize !== undefined &&
     options.failoverKills > 0 &&

@@ -1,7 +1,7 @@
 // Measures the request workloads on one topology: both servers run side by side and every figure's runs alternate
 // between them (P,Z then Z,P, ...), so drift on the machine (thermal, page cache, other tenants) hits both alike.
 import type { ZkConnection } from '../../node-core/client/zkConnection.js';
-import { createBenchServer, serverKinds, serverLabels, type BenchServer, type ServerKind } from './benchServer.js';
+import { createBenchServer, serverKinds, serverLabels, snapshotsTaken, type BenchServer, type ServerKind } from './benchServer.js';
 import { workloadFigures, type FigureStore } from './figures.js';
 import { runLoad, type LoadResult } from './loadRun.js';
 import type { BenchOptions } from './options.js';
@@ -59,15 +59,38 @@ async function startContender(
   }
 }
 
+const writeWorkloads: ReadonlySet<WorkloadName> = new Set(['setData', 'mix-90-10', 'create-100', 'create-1k']);
+
+/** The fewest snapshots any member took between two mntr readings; undefined if a member did not say. */
+function fewestSnapshots(before: (number | undefined)[], after: (number | undefined)[]): number | undefined {
+  const taken = after.map((a, i) => (a === undefined || before[i] === undefined ? undefined : a - before[i]!));
+  return taken.some((t) => t === undefined) ? undefined : Math.min(...(taken as number[]));
+}
+
 async function measure(
   contender: Contender,
   workload: WorkloadName,
   shape: Shape,
   options: BenchOptions,
   timing: { warmupMs: number; durationMs: number },
-): Promise<LoadResult> {
+): Promise<LoadResult & { snapshots?: number }> {
   const createParent = `/bench/run-${++contender.runCounter}`;
   if (workload === 'create-100' || workload === 'create-1k') await ensureNode(contender.admin, createParent);
+  const counting = writeWorkloads.has(workload);
+  const before = counting ? await snapshotsTaken(contender.server) : [];
+  const result = await runMeasured(contender, workload, shape, options, timing, createParent);
+  if (!counting) return result;
+  return { ...result, snapshots: fewestSnapshots(before, await snapshotsTaken(contender.server)) };
+}
+
+function runMeasured(
+  contender: Contender,
+  workload: WorkloadName,
+  shape: Shape,
+  options: BenchOptions,
+  timing: { warmupMs: number; durationMs: number },
+  createParent: string,
+): Promise<LoadResult> {
   const throughput = shape === 'throughput';
   return runLoad({
     server: contender.server,
@@ -89,8 +112,16 @@ export function otherCpu(r: LoadResult): number {
   return Math.max(0, r.machineCpuPercent - r.serverCpuPercent - r.loadgenCpuPercent);
 }
 
-function record(store: FigureStore, topology: number, kind: ServerKind, workload: WorkloadName, shape: Shape, r: LoadResult) {
+function record(
+  store: FigureStore,
+  topology: number,
+  kind: ServerKind,
+  workload: WorkloadName,
+  shape: Shape,
+  r: LoadResult & { snapshots?: number },
+) {
   const add = (suffix: string, value: number, errors = 0) => store.add(topology, `${workload}.${suffix}`, kind, value, errors);
+  if (r.snapshots !== undefined) add(`${shape}.snapshots`, r.snapshots);
   if (shape === 'latency') {
     add('latency.p50', r.latency.p50, r.errors);
     add('latency.p99', r.latency.p99);
@@ -109,11 +140,12 @@ function record(store: FigureStore, topology: number, kind: ServerKind, workload
   }
 }
 
-function describe(shape: Shape, r: LoadResult): string {
+function describe(shape: Shape, r: LoadResult & { snapshots?: number }): string {
   const cpu =
     `server ${r.serverCpuPercent.toFixed(0)}% / loadgen ${r.loadgenCpuPercent.toFixed(0)}% ` +
     `/ machine ${r.machineCpuPercent.toFixed(0)}%`;
-  const errors = r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? '?'})` : '';
+  const errors =
+    (r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? '?'})` : '') + (r.snapshots === undefined ? '' : `, ${r.snapshots} snapshots`);
   if (shape === 'latency') {
     return `p50 ${r.latency.p50.toFixed(0)} µs, p99 ${r.latency.p99.toFixed(0)} µs, max ${r.latency.max.toFixed(0)} µs; ${cpu}${errors}`;
   }
