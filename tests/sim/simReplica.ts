@@ -28,12 +28,14 @@ export class SimReplica {
   readonly sessions = new Map<bigint, number>();
   private source: readonly Applied[] | null = null;
   private count = 0;
+  /** Bumped whenever the tree changes, so a caller can skip re-digesting a tree it already checked. */
+  version = 0;
 
   /**
    * Applies what the store applied since the last call; the results of the fresh entries (empty after a rebuild, whose
    * entries were applied long ago and answer nobody). `problem` reports an invariant broken on the way.
    */
-  follow(applied: readonly Applied[], problem: (message: string) => void): ApplyResult[] {
+  follow(applied: readonly Applied[], problem: (message: string) => void, decode = decodeSimEntry): ApplyResult[] {
     const rebuild = applied !== this.source || applied.length < this.count;
     if (rebuild) {
       this.tree = new DataTree();
@@ -42,8 +44,9 @@ export class SimReplica {
       this.count = 0;
     }
     const results: ApplyResult[] = [];
+    if (rebuild || this.count < applied.length) this.version++;
     for (; this.count < applied.length; this.count++) {
-      const { header, txn } = decodeSimEntry(applied[this.count]!.data);
+      const { header, txn } = decode(applied[this.count]!.data);
       const result = applyTxn(this.tree, header, txn);
       if (result.createdSession !== undefined) this.sessions.set(result.createdSession.sessionId, result.createdSession.timeOut);
       if (result.closedSession !== undefined) {
@@ -104,6 +107,8 @@ export function isSessionError(err: number): boolean {
   return err === ErrorCode.sessionExpired || err === ErrorCode.sessionMoved || err === ErrorCode.unknownSession;
 }
 
+const maxExact = BigInt(Number.MAX_SAFE_INTEGER);
+
 // Two independent 32-bit FNV-style lanes: cheap enough to run after every commit, wide enough for a simulation.
 class Fnv {
   private h0 = 0x811c9dc5;
@@ -135,8 +140,15 @@ class Fnv {
   }
 
   addBigint(value: bigint): void {
-    this.mix(Number(BigInt.asIntN(32, value)));
-    this.mix(Number(BigInt.asIntN(32, value >> 32n)));
+    // Zxids and times fit a double exactly, and converting them allocates no bigint; session ids take the long way.
+    if (value >= -maxExact && value <= maxExact) {
+      const exact = Number(value);
+      this.mix(exact | 0);
+      this.mix(Math.floor(exact / 4294967296) | 0);
+    } else {
+      this.mix(Number(BigInt.asIntN(32, value)));
+      this.mix(Number(BigInt.asIntN(32, value >> 32n)));
+    }
     this.end();
   }
 

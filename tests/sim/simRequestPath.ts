@@ -26,6 +26,8 @@ export class ServingMember extends SimMember {
   tickToken = 0;
   scheduledTickAt = Infinity;
   replica = new SimReplica();
+  /** The replica version whose digest was last compared: an unchanged tree is not digested again. */
+  checkedVersion = -1;
   leader: SimLeader | null = null;
   sessionIds: SessionTracker | null = null;
 }
@@ -43,6 +45,7 @@ export class SimRequestPath {
   /** The tree digest of the first member to apply each zxid; every other member must match it. */
   private readonly digests = new Map<bigint, { member: number; digest: string }>();
   private readonly commits = new Map<string, CommitRecord>();
+  private readonly decoded = new Map<string, ReturnType<typeof decodeSimEntry>>();
   private readonly clients: SimClients;
   private readonly ports: ClientPort[];
 
@@ -98,10 +101,15 @@ export class SimRequestPath {
 
   /** Brings the member's DataTree to its store's applied state; checks it against every other member's at that zxid. */
   followStore(member: ServingMember): ReturnType<SimReplica['follow']> {
-    const results = member.replica.follow(member.store.applied, (message) => this.host.violation(`member ${member.id}: ${message}`));
+    const results = member.replica.follow(
+      member.store.applied,
+      (message) => this.host.violation(`member ${member.id}: ${message}`),
+      (data) => this.decode(data),
+    );
     if (member.leader !== null && member.leader.tree !== member.replica.tree) member.leader = null;
     const zxid = member.store.lastAppliedZxid;
-    if (zxid === 0n) return results;
+    if (zxid === 0n || member.checkedVersion === member.replica.version) return results;
+    member.checkedVersion = member.replica.version;
     const digest = member.replica.digest();
     const first = this.digests.get(zxid);
     if (first === undefined) this.digests.set(zxid, { member: member.id, digest });
@@ -113,9 +121,19 @@ export class SimRequestPath {
     return results;
   }
 
+  /** Every member applies the same entries: each is decoded once (applyTxn only reads the txn). */
+  private decode(data: string): ReturnType<typeof decodeSimEntry> {
+    let decoded = this.decoded.get(data);
+    if (decoded === undefined) {
+      decoded = decodeSimEntry(data);
+      this.decoded.set(data, decoded);
+    }
+    return decoded;
+  }
+
   /** An entry joined the one committed history: when, and whether its session refused it. */
   newlyCommitted(entry: Applied): void {
-    const { header, txn } = decodeSimEntry(entry.data);
+    const { header, txn } = this.decode(entry.data);
     const sessionError = txn.type === OpCode.error && isSessionError(txn.err);
     this.commits.set(requestKey(header.clientId, header.cxid), { at: this.host.now(), zxid: header.zxid, sessionError });
   }
