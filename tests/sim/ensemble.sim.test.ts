@@ -9,6 +9,9 @@ import { replayCommand, runSimulation } from './simulator.js';
 const seedCount = Number(process.env.SIM_SEEDS ?? 1000);
 const chunkSize = 200;
 const firstSeed = Number(process.env.SIM_FIRST_SEED ?? 1);
+const regressionSeeds = [
+  { seed: 910, caught: 'a looking voter and an observing observer answered each other endlessly' },
+];
 
 describe('ensemble simulation', () => {
   const chunks: [number, number][] = [];
@@ -32,6 +35,12 @@ describe('ensemble simulation', () => {
     expect(committed).toBeGreaterThan((to - from) * 100);
     expect(events).toBeGreaterThan(0);
   }, 300_000);
+
+  // Seeds that once failed, beyond the range above, with what each caught: each must keep passing.
+  it.each(regressionSeeds)('seed $seed still passes ($caught)', ({ seed }) => {
+    const { problems } = checkSeed({ seed });
+    expect(problems, `replay: ${replayCommand(seed)} --verbose`).toEqual([]);
+  });
 
   it('replays a seed identically', () => {
     const a = runSimulation({ seed: 4242 });

@@ -39,6 +39,8 @@ export class ScriptedMember extends SimMember {
 }
 
 const tickStepMs = 10;
+/** Far more messages than any scripted step causes: beyond it, members are answering each other endlessly. */
+const stormLimit = 10_000;
 const reconfigPrefix = 'reconfig ';
 
 /** The scripted transactions that change the membership: `reconfig ` and the configuration text, comma separated. */
@@ -131,9 +133,17 @@ export class ScriptedEnsemble {
     return dropped.length;
   }
 
-  /** Delivers until nothing is in flight. */
+  /** Delivers until nothing is in flight; an exchange that never ends is reported and cut off, not waited out. */
   stabilize(): void {
-    while (this.inFlight.length > 0) this.deliverOne(this.inFlight.shift()!);
+    let delivered = 0;
+    while (this.inFlight.length > 0) {
+      if (++delivered > stormLimit) {
+        this.violations.push(`message storm: still ${this.inFlight.length} in flight after ${stormLimit} deliveries, the last ${describeInFlight(this.inFlight[0]!)}`);
+        this.inFlight = [];
+        return;
+      }
+      this.deliverOne(this.inFlight.shift()!);
+    }
   }
 
   /** Moves the clock `ms` in 10 ms steps, ticking every running member and stabilizing after each step. */
