@@ -12,7 +12,7 @@ import {
 } from '../../node-core/consensus/index.js';
 import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange, type QuorumConfig } from '../../node-core/consensus/quorumConfig.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
-import { CommittedHistory, type Applied } from './fakeStore.js';
+import { CommittedHistory, entryBytes, type Applied } from './fakeStore.js';
 import { SimMember } from './simMember.js';
 import { describeData, describeDisk, describeNotification, describePacket } from './traceFormat.js';
 
@@ -209,7 +209,7 @@ export class ScriptedEnsemble {
       const p = m.peer;
       return (
         `${m.id}: ${p.state}${p.isServing ? ' serving' : ''} leader=${p.leaderId ?? '-'} accepted=${p.acceptedEpoch} ` +
-        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => describeData(Buffer.from(e.data))).join(',') || '-'}`
+        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => describeData(entryBytes(e.data))).join(',') || '-'}`
       );
     });
   }
@@ -248,7 +248,7 @@ export class ScriptedEnsemble {
       commit: (zxid) => {
         member.commits.push(zxid);
         const fresh = member.store.applyThrough(zxid) ?? [];
-        this.print(`${id}: commit ${zxidHex(zxid)}${fresh.length > 0 ? ` applies ${fresh.map((e) => describeData(Buffer.from(e.data))).join(',')}` : ''}`);
+        this.print(`${id}: commit ${zxidHex(zxid)}${fresh.length > 0 ? ` applies ${fresh.map((e) => describeData(entryBytes(e.data))).join(',')}` : ''}`);
       },
       serving: (epoch) => this.print(`${id}: serving epoch ${epoch}`),
       stateChanged: (state, leader, reason) =>

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, OpCode } from '../../node-core/protocol/index.js';
 import type { Txn, TxnHeader } from '../../node-core/txn/txnRecords.js';
-import type { Applied } from './fakeStore.js';
+import { entryText, type Applied } from './fakeStore.js';
 import { checkLinearizability } from './linearizability.js';
 import { znodeRegisterModel } from './linearizabilityModels.js';
 import { checkSeed } from './simCheck.js';
@@ -14,7 +14,7 @@ const acl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
 function entry(zxid: bigint, clientId: bigint, txn: Txn): Applied {
   const header: TxnHeader = { clientId, cxid: Number(zxid), zxid, time: 1000n + zxid, type: txn.type };
-  return { zxid, data: encodeSimEntry(header, txn).toString('utf8') };
+  return { zxid, data: entryText(encodeSimEntry(header, txn)) };
 }
 
 const session = 0x100n;

@@ -19,6 +19,9 @@ import { SimLeader } from './simLeader.js';
 import { SimMember } from './simMember.js';
 import { SimReplica, decodeSimEntry, isSessionError, requestKey } from './simReplica.js';
 
+/** How often (in tree versions) a member's incremental digest is checked against a full walk. */
+const fullDigestEvery = 32;
+
 export class ServingMember extends SimMember {
   serving = false;
   /** Requests of this member's clients, by (session, cxid), answered when the member applies their txn. */
@@ -111,6 +114,9 @@ export class SimRequestPath {
     if (zxid === 0n || member.checkedVersion === member.replica.version) return results;
     member.checkedVersion = member.replica.version;
     const digest = member.replica.digest();
+    // Now and then the incremental digest is checked against a walk of the whole tree, so a change its bookkeeping
+    // missed cannot hide a divergence.
+    if (member.replica.version % fullDigestEvery === 0) this.checkFullDigest(member);
     const first = this.digests.get(zxid);
     if (first === undefined) this.digests.set(zxid, { member: member.id, digest });
     else if (first.digest !== digest) {
@@ -119,6 +125,14 @@ export class SimRequestPath {
       );
     }
     return results;
+  }
+
+  /** The member's incremental digest equals a walk of its whole tree. */
+  checkFullDigest(member: ServingMember): void {
+    const walked = member.replica.fullDigest();
+    if (walked !== member.replica.digest()) {
+      this.host.violation(`member ${member.id}'s incremental tree digest ${member.replica.digest()} differs from a full walk's ${walked} after ${zxidHex(member.store.lastAppliedZxid)}`);
+    }
   }
 
   /** Every member applies the same entries: each is decoded once (applyTxn only reads the txn). */

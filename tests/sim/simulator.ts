@@ -13,14 +13,19 @@ import type { Operation } from './linearizability.js';
 import type { ZnodeInput, ZnodeOutput } from './linearizabilityModels.js';
 import { Prng } from './prng.js';
 import { SimNetwork, type NetworkEvent } from './simNetwork.js';
+import { TraceRing } from './traceRing.js';
 import { ServingMember as Member, SimRequestPath } from './simRequestPath.js';
 
 export interface SimOptions {
   seed: number;
   /** Pins parts of the fault regime; the rest is drawn from the seed. */
   faults?: Partial<FaultOptions>;
-  /** Virtual milliseconds with faults, then the same again healed to check the ensemble converges. */
+  /** Virtual milliseconds with faults (default 20 s). */
   faultyMs?: number;
+  /**
+   * The most the healed ensemble may take to converge (default 20 s): every member serving, a request acknowledged
+   * after the heal, every acknowledged write applied everywhere. The run ends as soon as that holds.
+   */
   healedMs?: number;
   /** Record a line per event (slow); failures always report the tail of the trace. */
   verbose?: boolean;
@@ -38,6 +43,8 @@ export interface SimResult {
   acked: number;
   elections: number;
   crashes: number;
+  /** Virtual milliseconds from the heal until the ensemble had converged (or the bound, when it did not). */
+  convergedAfterMs: number;
   /** Client operations on persistent znodes, for the linearizability check against the znode register model. */
   history: Operation<ZnodeInput, ZnodeOutput>[];
   trace: string[];
@@ -52,7 +59,15 @@ type Event =
   | { kind: 'restart'; member: number }
   | { kind: 'crash'; member: number; incarnation: number };
 
+type PacketEvent = Extract<NetworkEvent, { kind: 'packet' }>;
+
 const tickTime = 100;
+/** How often, in virtual time, a healed run checks whether it has converged. */
+const settleCheckMs = 100;
+
+function describeDelivery(event: PacketEvent): string {
+  return `${event.from}->${event.to} ${quorumPacketTypeName(event.packet.type)} ${zxidHex(event.packet.zxid)}`;
+}
 
 export class Simulation {
   private readonly rng: Prng;
@@ -63,7 +78,7 @@ export class Simulation {
   private readonly observerIds: number[];
   private now = 0;
   private readonly violations: string[] = [];
-  private readonly trace: string[] = [];
+  private readonly trace = new TraceRing<PacketEvent>(200, describeDelivery);
   private events = 0;
   private elections = 0;
   private crashes = 0;
@@ -73,7 +88,8 @@ export class Simulation {
   private readonly epochLeaders = new Map<string, number>();
   private readonly requests: SimRequestPath;
   private healed = false;
-  private quietAfter = Infinity;
+  /** Once the healed ensemble serves and has acknowledged a request, clients stop so that every member can catch up. */
+  private quiet = false;
   /** Clients pause now and then, so that leaders are sometimes idle when members rejoin (TRUNC, empty DIFF). */
   private clientsActive = true;
   readonly faults: FaultOptions;
@@ -122,9 +138,9 @@ export class Simulation {
     for (const member of this.members) this.startMember(member);
     this.queue.push(this.rng.int(0, this.faults.clientEveryMs), { kind: 'client' });
     this.queue.push(this.faults.faultEveryMs, { kind: 'fault' });
-    let healChecked = false;
     const end = faultyMs + healedMs;
-    this.quietAfter = end - Math.min(3000, healedMs / 2);
+    let nextSettleCheck = faultyMs;
+    let convergedAt = end;
     for (;;) {
       const item = this.queue.pop();
       if (item === undefined || item.at > end) break;
@@ -137,7 +153,13 @@ export class Simulation {
         this.violation(`runaway: more than ${this.events} events (a message storm or livelock)`);
         break;
       }
-      if (!healChecked && this.now >= end) healChecked = true;
+      if (this.healed && this.now >= nextSettleCheck) {
+        nextSettleCheck = this.now + settleCheckMs;
+        if (this.settled()) {
+          convergedAt = this.now;
+          break;
+        }
+      }
     }
     if (this.violations.length === 0) this.checkConverged();
     return {
@@ -150,8 +172,9 @@ export class Simulation {
       acked: this.requests.acknowledgedCount,
       elections: this.elections,
       crashes: this.crashes,
+      convergedAfterMs: convergedAt - faultyMs,
       history: this.requests.history(),
-      trace: this.trace.slice(-200),
+      trace: this.trace.lines(),
     };
   }
 
@@ -294,7 +317,7 @@ export class Simulation {
         const member = this.member(event.to);
         if (!this.network.isOpen(event.from, event.to, event.link)) return;
         if (!member.alive || member.executor === null) return;
-        this.note(`${event.from}->${event.to} ${quorumPacketTypeName(event.packet.type)} ${zxidHex(event.packet.zxid)}`);
+        this.note(event);
         member.executor.receivePacket(event.from, event.packet);
         return;
       }
@@ -318,8 +341,7 @@ export class Simulation {
         return;
       }
       case 'client':
-        // The last seconds are quiet so that followers catch up before the convergence check.
-        if (this.now > this.quietAfter) return;
+        if (this.quiet) return;
         if (this.clientsActive) this.requests.clientStep();
         this.queue.push(this.now + this.rng.int(1, this.faults.clientEveryMs), { kind: 'client' });
         return;
@@ -352,10 +374,7 @@ export class Simulation {
   }
 
   private injectFault(): void {
-    if (this.healed) {
-      this.clientsActive = true;
-      return;
-    }
+    if (this.healed) return;
     if (this.rng.chance(0.3)) this.clientsActive = !this.clientsActive;
     const f = this.faults;
     const weights = [f.crashWeight, f.partitionWeight, f.healWeight, f.leaderCrashWeight, f.linkBreakWeight];
@@ -404,11 +423,25 @@ export class Simulation {
 
   private heal(): void {
     this.healed = true;
+    this.clientsActive = true;
     this.network.healPartitions();
     this.note('--- healed ---');
     for (const member of this.members) {
       if (!member.alive) this.queue.push(this.now, { kind: 'restart', member: member.id });
     }
+  }
+
+  /**
+   * Whether the healed ensemble has converged, so the run can end: every member serves, a request was acknowledged
+   * since the heal (then clients go quiet), and every member applied every acknowledged write.
+   */
+  private settled(): boolean {
+    if (!this.members.every((m) => m.alive && m.serving)) return false;
+    const acked = this.requests.checkAcknowledged(this.options.faultyMs ?? 20_000);
+    if (typeof acked === 'string') return true; // checkConverged reports it
+    if (acked.healedAcks === 0) return false;
+    this.quiet = true;
+    return this.members.every((m) => m.store.lastAppliedZxid >= acked.lastAcked);
   }
 
   /** After healing, every member must serve and hold every acknowledged write. */
@@ -421,6 +454,7 @@ export class Simulation {
     const { lastAcked, healedAcks } = acked;
     for (const member of this.members) {
       if (!member.alive) continue;
+      this.requests.checkFullDigest(member);
       if (!member.serving) {
         this.violation(`member ${member.id} is not serving ${this.options.healedMs ?? 20_000} ms after healing (${member.peer?.state})`);
         return;
@@ -437,10 +471,9 @@ export class Simulation {
     this.violations.push(`t=${this.now}: ${message}`);
   }
 
-  private note(line: string): void {
-    this.trace.push(`${this.now} ${line}`);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    if (this.options.verbose) console.log(`${this.now} ${line}`);
+  private note(line: string | PacketEvent): void {
+    this.trace.add(this.now, line);
+    if (this.options.verbose) console.log(`${this.now} ${typeof line === 'string' ? line : describeDelivery(line)}`);
   }
 }
 
