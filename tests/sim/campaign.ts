@@ -1,8 +1,11 @@
 // A simulation campaign: many seeds over worker processes (one per job), each seed checked as CI checks it. Prints
-// progress and the seeds/s as it goes, then every failing seed with its fault regime and the command that replays it.
+// progress and the seeds/s as it goes, then what the seeds exercised, the CPU time per seed (the figure that holds on
+// a shared machine, where wall time depends on the neighbours), and every failing seed with its fault regime and the
+// command that replays it.
 import { fork, type ChildProcess } from 'node:child_process';
-import { describeFaultOptions, type FaultOptions } from './faultOptions.js';
-import { checkSeed } from './simCheck.js';
+import { describeFaultOptions, drawFaultOptions, type FaultOptions } from './faultOptions.js';
+import { Prng } from './prng.js';
+import { checkSeed, type SeedVerdict } from './simCheck.js';
 import { replayCommand } from './simulator.js';
 
 interface Batch {
@@ -16,7 +19,32 @@ interface Failure {
   faults: FaultOptions;
 }
 
-type WorkerMessage = { kind: 'done'; batch: Batch; failures: Failure[] };
+/** Sums over the seeds of a batch: what they exercised. */
+interface Coverage {
+  events: number;
+  committed: number;
+  acked: number;
+  checkedOps: number;
+  elections: number;
+  crashes: number;
+  diff: number;
+  trunc: number;
+  snap: number;
+}
+
+type WorkerMessage = {
+  kind: 'done';
+  batch: Batch;
+  failures: Failure[];
+  coverage: Coverage;
+  convergedAfterMs: number[];
+  /** The worker's CPU time since it started. */
+  cpuMs: number;
+};
+
+function emptyCoverage(): Coverage {
+  return { events: 0, committed: 0, acked: 0, checkedOps: 0, elections: 0, crashes: 0, diff: 0, trunc: 0, snap: 0 };
+}
 
 // Small batches keep both workers busy to the end and the progress line current.
 const batchSize = 10;
@@ -25,11 +53,35 @@ const batchSize = 10;
 export function serveCampaignWorker(): void {
   process.on('message', (batch: Batch) => {
     const failures: Failure[] = [];
+    const coverage = emptyCoverage();
+    const convergedAfterMs: number[] = [];
     for (let seed = batch.from; seed < batch.to; seed++) {
-      const { result, problems } = checkSeed({ seed });
+      let verdict: SeedVerdict;
+      try {
+        verdict = checkSeed({ seed });
+      } catch (error) {
+        // A seed that throws is a failing seed like any other, not the end of the campaign.
+        const faults = drawFaultOptions(new Prng(seed));
+        failures.push({ seed, problems: [`threw ${(error as Error).stack ?? String(error)}`], faults });
+        continue;
+      }
+      const { result, problems } = verdict;
       if (problems.length > 0) failures.push({ seed, problems, faults: result.faults });
+      coverage.events += result.events;
+      coverage.committed += result.committed;
+      coverage.acked += result.acked;
+      coverage.checkedOps += result.history.length;
+      coverage.elections += result.elections;
+      coverage.crashes += result.crashes;
+      coverage.diff += result.syncs.diff;
+      coverage.trunc += result.syncs.trunc;
+      coverage.snap += result.syncs.snap;
+      convergedAfterMs.push(result.convergedAfterMs);
     }
-    process.send!({ kind: 'done', batch, failures } satisfies WorkerMessage);
+    // All the CPU this worker has used, its start-up (module loading, transpiling) included.
+    const cpu = process.cpuUsage();
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    process.send!({ kind: 'done', batch, failures, coverage, convergedAfterMs, cpuMs } satisfies WorkerMessage);
   });
 }
 
@@ -39,6 +91,10 @@ export async function runCampaign(first: number, count: number, jobs: number, sc
   let next = first;
   let done = 0;
   const failures: Failure[] = [];
+  const coverage = emptyCoverage();
+  const convergedAfterMs: number[] = [];
+  const workerCpuMs: number[] = [];
+  const parentCpuBefore = process.cpuUsage();
   const started = performance.now();
   const rate = (): string => (done / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1);
   log(`campaign: seeds ${first}..${end - 1} on ${jobs} worker process(es)`);
@@ -65,6 +121,9 @@ export async function runCampaign(first: number, count: number, jobs: number, sc
       running++;
       worker.on('message', (message: WorkerMessage) => {
         done += message.batch.to - message.batch.from;
+        workerCpuMs[i] = message.cpuMs;
+        for (const key of Object.keys(coverage) as (keyof Coverage)[]) coverage[key] += message.coverage[key];
+        convergedAfterMs.push(...message.convergedAfterMs);
         for (const failure of message.failures) {
           failures.push(failure);
           log(`  seed ${failure.seed} FAILED: ${failure.problems[0]!.slice(0, 300)}`);
@@ -84,6 +143,21 @@ export async function runCampaign(first: number, count: number, jobs: number, sc
   });
   const seconds = (performance.now() - started) / 1000;
   log(`campaign: ${done} seeds in ${seconds.toFixed(1)} s (${rate()} seeds/s), ${failures.length} failing`);
+  if (done > 0) {
+    const parentCpu = process.cpuUsage(parentCpuBefore);
+    const cpuMs = workerCpuMs.reduce((a, b) => a + b, 0) + (parentCpu.user + parentCpu.system) / 1000;
+    const perSeed = cpuMs / done;
+    log(`  cpu: ${perSeed.toFixed(1)} ms per seed, workers and this process together (${(cpuMs / 1000).toFixed(1)} s in all); 100,000 seeds need ${((perSeed * 100_000) / 60_000 / jobs).toFixed(1)} min of ${jobs} free core(s)`);
+    const each = (value: number): string => (value / done).toFixed(1);
+    log(
+      `  per seed: ${each(coverage.events)} events, ${each(coverage.committed)} txns committed, ${each(coverage.acked)} writes acknowledged, ` +
+        `${each(coverage.checkedOps)} ops checked for linearizability, ${each(coverage.elections)} elections, ${each(coverage.crashes)} crashes, ` +
+        `syncs DIFF ${each(coverage.diff)} / TRUNC ${each(coverage.trunc)} / SNAP ${each(coverage.snap)}`,
+    );
+    convergedAfterMs.sort((a, b) => a - b);
+    const at = (q: number): number => convergedAfterMs[Math.min(convergedAfterMs.length - 1, Math.floor(q * convergedAfterMs.length))]!;
+    log(`  converged after the heal in ${at(0.5)} ms (median), ${at(0.99)} ms (99th percentile), ${at(1)} ms (slowest)`);
+  }
   failures.sort((a, b) => a.seed - b.seed);
   for (const failure of failures) {
     log(`seed ${failure.seed}: ${failure.problems.join('; ')}`);

@@ -43,6 +43,8 @@ export interface SimResult {
   acked: number;
   elections: number;
   crashes: number;
+  /** Learners synchronised by each kind of sync the leader chose. */
+  syncs: { diff: number; trunc: number; snap: number };
   /** Virtual milliseconds from the heal until the ensemble had converged (or the bound, when it did not). */
   convergedAfterMs: number;
   /** Client operations on persistent znodes, for the linearizability check against the znode register model. */
@@ -82,6 +84,7 @@ export class Simulation {
   private events = 0;
   private elections = 0;
   private crashes = 0;
+  private readonly syncs = { diff: 0, trunc: 0, snap: 0 };
   private readonly history = new CommittedHistory();
   /** The one committed history every member's applied state must be a prefix of. */
   private readonly committed: Applied[] = this.history.entries;
@@ -172,6 +175,7 @@ export class Simulation {
       acked: this.requests.acknowledgedCount,
       elections: this.elections,
       crashes: this.crashes,
+      syncs: this.syncs,
       convergedAfterMs: convergedAt - faultyMs,
       history: this.requests.history(),
       trace: this.trace.lines(),
@@ -318,6 +322,7 @@ export class Simulation {
         if (!this.network.isOpen(event.from, event.to, event.link)) return;
         if (!member.alive || member.executor === null) return;
         this.note(event);
+        this.countSync(event.packet.type);
         member.executor.receivePacket(event.from, event.packet);
         return;
       }
@@ -362,6 +367,12 @@ export class Simulation {
         return;
       }
     }
+  }
+
+  private countSync(type: number): void {
+    if (type === QuorumPacketType.DIFF) this.syncs.diff++;
+    else if (type === QuorumPacketType.TRUNC) this.syncs.trunc++;
+    else if (type === QuorumPacketType.SNAP) this.syncs.snap++;
   }
 
   private scheduleTick(member: Member, deadline: number | null): void {
