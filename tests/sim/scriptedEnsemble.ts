@@ -10,9 +10,10 @@ import {
   type PeerEnvironment,
   type QuorumPeer,
 } from '../../node-core/consensus/index.js';
-import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange, type QuorumConfig } from '../../node-core/consensus/quorumConfig.js';
+import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange } from '../../node-core/consensus/quorumConfig.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
 import { CommittedHistory, entryBytes, type Applied } from './fakeStore.js';
+import { membership } from './simMembership.js';
 import { SimMember } from './simMember.js';
 import { describeData, describeDisk, describeNotification, describePacket } from './traceFormat.js';
 
@@ -47,12 +48,6 @@ const reconfigPrefix = 'reconfig ';
 function scriptedConfigChange(data: Buffer): ConfigChange | null {
   const text = data.toString('utf8');
   return text.startsWith(reconfigPrefix) ? configChangeOf(parseQuorumConfig(text.slice(reconfigPrefix.length))) : null;
-}
-
-function membership(voters: readonly number[], observers: readonly number[], version: bigint): QuorumConfig {
-  const member = (id: number, role: 'participant' | 'observer') => ({ id, role, spec: `127.0.0.1:${2880 + id}:${3880 + id}:${role}` });
-  const members = [...voters.map((id) => member(id, 'participant')), ...observers.map((id) => member(id, 'observer'))];
-  return { members: members.sort((a, b) => a.id - b.id), version };
 }
 
 export class ScriptedEnsemble {

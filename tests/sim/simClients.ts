@@ -2,7 +2,7 @@
 // time, keeps one request outstanding, and issues real requests: create/setData/delete with versions on persistent
 // znodes (recorded for the linearizability check against the znode register model), ephemeral creates, getData served
 // by the member's own tree with the real read code. Replies are what applyTxn returned on the member the client uses.
-import { ErrorCode, OpCode } from '../../node-core/protocol/index.js';
+import { ErrorCode, OpCode, type ReconfigRequest } from '../../node-core/protocol/index.js';
 import type { ApplyResult } from '../../node-core/txn/applyTxn.js';
 import type { WriteRequest } from '../../node-core/txn/prepRequest.js';
 import type { Operation } from './linearizability.js';
@@ -70,6 +70,8 @@ export class SimClients {
   private readonly clients: Client[];
   private readonly recorded: Recorded[] = [];
   private nextValue = 0;
+  /** An admin's reconfig, sent by the next client that has a session (its outcome is not part of the checked history). */
+  private pendingReconfig: ReconfigRequest | null = null;
 
   constructor(
     private readonly rng: Prng,
@@ -111,6 +113,12 @@ export class SimClients {
       });
       return;
     }
+    if (this.pendingReconfig !== null) {
+      const body = this.pendingReconfig;
+      this.pendingReconfig = null;
+      this.send(client, port, now, this.request(client, OpCode.reconfig, body), () => undefined);
+      return;
+    }
     const roll = this.rng.next();
     if (roll < 0.03) {
       this.send(client, port, now, this.request(client, OpCode.closeSession, null), () => {
@@ -128,6 +136,10 @@ export class SimClients {
     } else {
       this.registerOp(client, port, now);
     }
+  }
+
+  queueReconfig(request: ReconfigRequest): void {
+    this.pendingReconfig = request;
   }
 
   /**

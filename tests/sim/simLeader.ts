@@ -24,6 +24,8 @@ export class SimLeader {
     tickTime: number,
     memberId: number,
     now: number,
+    /** Whether the learners synced with this leader form a quorum of the given voters (a reconfig's precondition). */
+    isQuorumSynced: (voters: readonly number[]) => boolean,
   ) {
     this.tracker = new SessionTracker(tickTime, memberId, now);
     // A new leader gives every session it knows of a full timeout from now, as ZooKeeper's does.
@@ -31,6 +33,8 @@ export class SimLeader {
     this.preparer = new RequestPreparer(tree, {
       extendedTypesEnabled: false,
       skipAcl: true,
+      reconfigEnabled: true,
+      isQuorumSynced,
       checkSession: (sessionId) => {
         const session = this.tracker.get(sessionId);
         return session !== undefined && !session.closing ? ErrorCode.ok : ErrorCode.sessionExpired;

@@ -3,7 +3,7 @@
 // applyTxn, as a server's database does. The store's applied list is the truth; this follows it and rebuilds from
 // scratch when the store replaced it (a restart from the snapshot, a SNAP installed from the leader).
 import { ErrorCode, OpCode } from '../../node-core/protocol/index.js';
-import { DataTree, type DataNode } from '../../node-core/tree/dataTree.js';
+import { DataTree, configPath, type DataNode } from '../../node-core/tree/dataTree.js';
 import { applyTxn, type ApplyResult } from '../../node-core/txn/applyTxn.js';
 import { decodeTxnEntry, encodeTxnEntry, type Txn, type TxnHeader } from '../../node-core/txn/txnRecords.js';
 import { parentPath } from '../../node-core/tree/pathValidation.js';
@@ -38,7 +38,9 @@ export class SimReplica {
   private hashes = new Map<string, Lanes>();
   private readonly sum: Lanes = [0, 0];
 
-  constructor() {
+  /** `initialConfig`: what /zookeeper/config holds before any reconfig, as every server publishes it at start. */
+  constructor(private readonly initialConfig: Buffer | null = null) {
+    this.publishConfig();
     this.rehashAll();
   }
 
@@ -50,6 +52,7 @@ export class SimReplica {
     const rebuild = applied !== this.source || applied.length < this.count;
     if (rebuild) {
       this.tree = new DataTree();
+      this.publishConfig();
       this.sessions.clear();
       this.source = applied;
       this.count = 0;
@@ -97,6 +100,10 @@ export class SimReplica {
     if (root !== undefined) visit('/', root);
     for (const [id, timeout] of this.sessions) addLanes(sum, sessionHash(id, timeout));
     return lanesText(sum);
+  }
+
+  private publishConfig(): void {
+    if (this.initialConfig !== null) this.tree.setData(configPath, this.initialConfig, -1, 0n, 0n);
   }
 
   private rehashAll(): void {

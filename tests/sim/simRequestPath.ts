@@ -55,7 +55,9 @@ export class SimRequestPath {
   constructor(
     private readonly host: RequestPathHost,
     private readonly members: readonly ServingMember[],
+    initialConfig: Buffer,
   ) {
+    for (const member of members) member.replica = new SimReplica(initialConfig);
     this.clients = new SimClients(host.rng, {
       clients: host.faults.clients,
       persistentKeys: 4,
@@ -86,7 +88,10 @@ export class SimRequestPath {
   serving(member: ServingMember, epoch: bigint, leading: boolean): void {
     member.serving = true;
     const { replica } = member;
-    if (leading) member.leader = new SimLeader(replica.tree, replica.sessions, epoch, this.host.tickTime, member.id, this.host.now());
+    if (leading) {
+      const isQuorumSynced = (voters: readonly number[]) => member.peer?.isQuorumSynced(voters) ?? false;
+      member.leader = new SimLeader(replica.tree, replica.sessions, epoch, this.host.tickTime, member.id, this.host.now(), isQuorumSynced);
+    }
   }
 
   /** The store applied more (a commit): the tree follows and the member answers its clients. */
@@ -167,6 +172,11 @@ export class SimRequestPath {
       }
     }
     this.clients.step(this.host.now(), this.ports);
+  }
+
+  /** An admin asks for a new membership (ReconfigRequest.newMembers), through the next client with a session. */
+  requestReconfig(newMembers: string): void {
+    this.clients.queueReconfig({ joiningServers: null, leavingServers: null, newMembers, curConfigId: -1n });
   }
 
   history(): Operation<ZnodeInput, ZnodeOutput>[] {

@@ -1,18 +1,22 @@
 // A deterministic simulator of a Paddock ensemble: N QuorumPeer state machines, a fake clock, an election network
 // that drops, delays, reorders and duplicates, quorum links with TCP semantics (FIFO until they break), partitions,
-// crash/restart with only durable state surviving (and a possibly torn last write), and clients with sessions sending
+// crash/restart with only durable state surviving (and a possibly torn last write), reconfigs that change members'
+// roles (SimReconfig), and clients with sessions sending
 // real requests to random members. The leader prepares them with the production RequestPreparer and every member
 // applies the committed txns to its own DataTree with applyTxn. Safety invariants are checked after every event; a
 // run is a pure function of its seed (and the fault regime drawn from it).
 import { type DiskAction, type PeerEnvironment, zxidHex } from '../../node-core/consensus/index.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName } from '../../node-core/protocol/quorumPackets.js';
+import { configChangeOfEntry } from '../../node-core/txn/reconfigTxn.js';
 import { CommittedHistory, type Applied } from './fakeStore.js';
+import { convergenceProblem, convergenceStage } from './convergence.js';
 import { EventQueue } from './eventQueue.js';
-import { drawFaultOptions, type FaultOptions } from './faultOptions.js';
+import { drawFaultOptions, reconfigRunSalt, type FaultOptions } from './faultOptions.js';
 import type { Operation } from './linearizability.js';
 import type { ZnodeInput, ZnodeOutput } from './linearizabilityModels.js';
 import { Prng } from './prng.js';
 import { SimNetwork, type NetworkEvent } from './simNetwork.js';
+import { SimReconfig } from './simReconfig.js';
 import { TraceRing } from './traceRing.js';
 import { ServingMember as Member, SimRequestPath } from './simRequestPath.js';
 
@@ -58,6 +62,7 @@ type Event =
   | { kind: 'tick'; member: number; token: number }
   | { kind: 'client' }
   | { kind: 'fault' }
+  | { kind: 'reconfig' }
   | { kind: 'restart'; member: number }
   | { kind: 'crash'; member: number; incarnation: number };
 
@@ -76,8 +81,7 @@ export class Simulation {
   private readonly queue = new EventQueue<Event>();
   private readonly network: SimNetwork;
   private readonly members: Member[] = [];
-  private readonly voterIds: number[];
-  private readonly observerIds: number[];
+  private readonly reconfig: SimReconfig;
   private now = 0;
   private readonly violations: string[] = [];
   private readonly trace = new TraceRing<PacketEvent>(200, describeDelivery);
@@ -101,8 +105,10 @@ export class Simulation {
     this.rng = new Prng(options.seed);
     const faults = drawFaultOptions(this.rng, options.faults);
     this.faults = faults;
-    this.voterIds = Array.from({ length: faults.voters }, (_, i) => i + 1);
-    this.observerIds = Array.from({ length: faults.observers }, (_, i) => faults.voters + i + 1);
+    const voterIds = Array.from({ length: faults.voters }, (_, i) => i + 1);
+    const observerIds = Array.from({ length: faults.observers }, (_, i) => faults.voters + i + 1);
+    const ids = [...voterIds, ...observerIds];
+    this.reconfig = new SimReconfig(this.rng.derive(reconfigRunSalt), ids, voterIds, observerIds);
     this.network = new SimNetwork(
       {
         rng: this.rng,
@@ -114,7 +120,7 @@ export class Simulation {
       },
       { dropRate: faults.dropRate, dupRate: faults.duplicateRate, maxDelay: faults.maxDelayMs, linkBreakRate: faults.linkBreakRate },
     );
-    for (const id of [...this.voterIds, ...this.observerIds]) {
+    for (const id of ids) {
       this.members.push(
         new Member(id, {
           applied: (entry, index) => this.checkApplied(id, entry, index),
@@ -132,6 +138,7 @@ export class Simulation {
         violation: (message) => this.violation(message),
       },
       this.members,
+      this.reconfig.initialConfig,
     );
   }
 
@@ -141,6 +148,7 @@ export class Simulation {
     for (const member of this.members) this.startMember(member);
     this.queue.push(this.rng.int(0, this.faults.clientEveryMs), { kind: 'client' });
     this.queue.push(this.faults.faultEveryMs, { kind: 'fault' });
+    if (this.faults.reconfigEveryMs > 0) this.queue.push(this.reconfig.nextGap(this.faults.reconfigEveryMs), { kind: 'reconfig' });
     const end = faultyMs + healedMs;
     let nextSettleCheck = faultyMs;
     let convergedAt = end;
@@ -158,13 +166,18 @@ export class Simulation {
       }
       if (this.healed && this.now >= nextSettleCheck) {
         nextSettleCheck = this.now + settleCheckMs;
-        if (this.settled()) {
+        const stage = convergenceStage(this.members, this.requests, faultyMs);
+        if (stage === 'quiet') this.quiet = true;
+        if (stage === 'converged') {
           convergedAt = this.now;
           break;
         }
       }
     }
-    if (this.violations.length === 0) this.checkConverged();
+    if (this.violations.length === 0) {
+      const problem = convergenceProblem(this.members, this.requests, faultyMs, healedMs);
+      if (problem !== null) this.violation(problem);
+    }
     return {
       seed: this.options.seed,
       faults: this.faults,
@@ -185,10 +198,14 @@ export class Simulation {
   // ---- members ----
 
   private startMember(member: Member): void {
+    // A member restarts with the membership it last put in force, as ZooKeeper does from its dynamic config file.
+    const membership = this.reconfig.membershipOf(member.id);
     const config = {
       myId: member.id,
-      voters: this.voterIds,
-      observers: this.observerIds,
+      voters: membership.voters,
+      observers: membership.observers,
+      configData: membership.configData,
+      configChangeOf: configChangeOfEntry,
       tickTime,
       initLimit: 10,
       syncLimit: 5,
@@ -244,8 +261,11 @@ export class Simulation {
         this.requests.connectionsLost(member);
         this.note(`state ${member.id} -> ${state}${leader !== null ? ` (leader ${leader})` : ''}${reason ? `: ${reason}` : ''}`);
       },
-      // The simulated membership is static; session revalidation and syncs are not simulated.
-      configActivated: () => undefined,
+      configActivated: (change) => {
+        this.reconfig.activate(member.id, change);
+        this.note(`config ${member.id}: voters=${change.voters.join(',')} observers=${change.observers.join(',') || '-'} version=${zxidHex(change.version)}`);
+      },
+      // Session revalidation and syncs are not simulated.
       leaderReceivedRequest: (from, data) => this.requests.forwarded(member, from, data),
       learnerPing: () => undefined,
       revalidateSession: () => undefined,
@@ -354,6 +374,11 @@ export class Simulation {
         this.injectFault();
         this.queue.push(this.now + this.rng.int(Math.floor(this.faults.faultEveryMs / 2), this.faults.faultEveryMs * 2), { kind: 'fault' });
         return;
+      case 'reconfig':
+        if (this.healed) return;
+        this.requests.requestReconfig(this.reconfig.nextMembers());
+        this.queue.push(this.now + this.reconfig.nextGap(this.faults.reconfigEveryMs), { kind: 'reconfig' });
+        return;
       case 'restart': {
         const member = this.member(event.member);
         if (!member.alive) this.startMember(member);
@@ -440,42 +465,6 @@ export class Simulation {
     for (const member of this.members) {
       if (!member.alive) this.queue.push(this.now, { kind: 'restart', member: member.id });
     }
-  }
-
-  /**
-   * Whether the healed ensemble has converged, so the run can end: every member serves, a request was acknowledged
-   * since the heal (then clients go quiet), and every member applied every acknowledged write.
-   */
-  private settled(): boolean {
-    if (!this.members.every((m) => m.alive && m.serving)) return false;
-    const acked = this.requests.checkAcknowledged(this.options.faultyMs ?? 20_000);
-    if (typeof acked === 'string') return true; // checkConverged reports it
-    if (acked.healedAcks === 0) return false;
-    this.quiet = true;
-    return this.members.every((m) => m.store.lastAppliedZxid >= acked.lastAcked);
-  }
-
-  /** After healing, every member must serve and hold every acknowledged write. */
-  private checkConverged(): void {
-    const acked = this.requests.checkAcknowledged(this.options.faultyMs ?? 20_000);
-    if (typeof acked === 'string') {
-      this.violation(acked);
-      return;
-    }
-    const { lastAcked, healedAcks } = acked;
-    for (const member of this.members) {
-      if (!member.alive) continue;
-      this.requests.checkFullDigest(member);
-      if (!member.serving) {
-        this.violation(`member ${member.id} is not serving ${this.options.healedMs ?? 20_000} ms after healing (${member.peer?.state})`);
-        return;
-      }
-      if (member.store.lastAppliedZxid < lastAcked) {
-        this.violation(`member ${member.id} applied up to ${zxidHex(member.store.lastAppliedZxid)}, missing acknowledged ${zxidHex(lastAcked)}`);
-        return;
-      }
-    }
-    if (healedAcks === 0) this.violation('no request was acknowledged after healing');
   }
 
   private violation(message: string): void {
