@@ -3,7 +3,7 @@
 # Python clients as compatibility references, nc for four-letter words, Chromium for the UI tests, openssl for TLS.
 # Installs what is missing when it can (root, or sudo without a password); otherwise says what to run.
 set -euo pipefail
-packages=(zookeeper zookeeper-bin python3-kazoo netcat-openbsd chromium openssl)
+packages=(zookeeper zookeeper-bin python3-kazoo python3-pure-sasl netcat-openbsd chromium openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -10,8 +10,6 @@ import { ConnectionRegistry, type EventSink } from './connectionRegistry.js';
 import { fallbackConsole, refuseConsoleWrite, type ConsoleBackend } from './consoleBackend.js';
 import {
   ApiErrorCode,
-  isApiMethod,
-  validateParams,
   writeMethods,
   type ApiError,
   type ApiEventName,
@@ -22,6 +20,7 @@ import {
   type EventMessage,
   type ResponseMessage,
 } from './contract.js';
+import { isApiMethod, validateParams } from './contractSchema.js';
 import { ProfileStore, profileView, storedProfile } from './profileStore.js';
 import { serverFacts } from './serverFacts.js';
 import { deleteSubtreeStep } from './batchedDelete.js';

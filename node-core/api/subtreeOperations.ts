@@ -5,7 +5,6 @@ import { ErrorCode, KeeperError, type ACL } from '../protocol/index.js';
 import { ApiFailure, apiFailure, keeperApiError } from './apiError.js';
 import { decodeBase64, fromApiAcl, joinPath, mapBounded, requestConcurrency, toApiAcl, toApiStat } from './apiValues.js';
 import {
-  subtreeNodeSchema,
   type ApiAcl,
   type DeletePreview,
   type ImportPolicy,
@@ -16,6 +15,7 @@ import {
   type SubtreeNode,
   type SubtreeSnapshot,
 } from './contract.js';
+import { subtreeNodeSchema } from './contractSchema.js';
 import { validate } from './schema.js';
 import { walkSubtree, type WalkedNode } from './subtreeWalk.js';
 

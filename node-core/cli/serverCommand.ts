@@ -14,6 +14,7 @@ import { describeOpenResources } from './openResources.js';
  */
 const SHUTDOWN_DEADLINE_MS = 800;
 import { DataDirError } from '../storage/dataDirError.js';
+import { SaslSetupError } from '../server/saslAuthentication.js';
 
 /** Exit code for a data dir the server refuses to use (nothing in it was changed); 3 is a disk failure. */
 export const DATA_DIR_REFUSED_EXIT_CODE = 4;
@@ -41,10 +42,20 @@ export async function runServerCommand(args: string[]): Promise<number> {
   try {
     running = await startServerFromConfig(config, logger);
   } catch (error) {
+    if (error instanceof SaslSetupError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof DataDirError) {
       // The one line an operator needs; the refusal happens before anything is opened, so returning ends the process.
       process.stderr.write(`paddock: cannot use the data dir: ${error.message}\n`);
       return DATA_DIR_REFUSED_EXIT_CODE;
+    }
+    if (error instanceof ConfigError) {
+      // A setting that only fails once used (a port another process holds); what the start opened would keep the
+      // process alive, so exit rather than return.
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(2);
     }
     // A server restarted before space was freed fails the same way, and says the same thing, as one running.
     if (!isDiskError(error)) throw error;

@@ -17,8 +17,10 @@ import {
   type WatcherEvent,
 } from '../protocol/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { saslLogin, type SaslCredentials } from './saslLogin.js';
 import { ClientWatchRegistry, type WatchKind, type Watcher, type WatchedEvent } from './clientWatchRegistry.js';
 import { Chroot, parseConnectString, shuffled, validatePath, type HostPort } from './connectString.js';
+import { ReadWriteSeeker } from './readWriteSeeker.js';
 import {
   ConnectionLossError,
   SessionExpiredError,
@@ -26,15 +28,9 @@ import {
   type ZkReply,
   type ZkTlsOptions,
 } from './zkConnection.js';
+import type { ZkClientState } from './clientState.js';
 
-export type ZkClientState =
-  | 'connecting'
-  | 'connected'
-  | 'connectedReadOnly'
-  | 'disconnected'
-  | 'expired'
-  | 'authFailed'
-  | 'closed';
+export type { ZkClientState };
 
 /** The KeeperState a state change is reported with to watchers (none while still connecting). */
 export const keeperStateOf: Readonly<Partial<Record<ZkClientState, number>>> = {
@@ -65,6 +61,8 @@ export interface ZkClientOptions {
   passwd?: Buffer;
   /** Called with every watch notification and session state event, like ZooKeeper's default watcher. */
   defaultWatcher?: Watcher;
+  /** SASL login run on every connection before any request (the Java client's JAAS Client section). */
+  sasl?: SaslCredentials;
   logger?: Logger;
 }
 
@@ -111,6 +109,9 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   protected setWatches2Unsupported = false;
   protected closeRequested = false;
   protected readonly loop: Promise<void>;
+  /** On a read-only server: looks for a read-write one, which the next connect then goes to first. */
+  private readonly seeker: ReadWriteSeeker;
+  private preferredHost: HostPort | undefined;
 
   constructor(connectString: string, options: ZkClientOptions = {}) {
     super();
@@ -128,6 +129,10 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
     this.log = options.logger ?? createLogger('ZkClient', { level: 'warn' });
     this.sessionIdValue = options.sessionId ?? 0n;
     this.passwdValue = options.passwd ?? Buffer.alloc(16);
+    this.seeker = new ReadWriteSeeker(this.hosts, (host) => {
+      this.preferredHost = host;
+      this.connection?.destroy(`${host.host}:${host.port} is a read-write server`);
+    });
     // Keep the process alive while the session is; listeners attached after construction still see every state.
     this.loop = this.runSession();
   }
@@ -204,6 +209,9 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   protected nextHost(): HostPort {
+    const preferred = this.preferredHost;
+    this.preferredHost = undefined;
+    if (preferred !== undefined) return preferred;
     const host = this.hosts[this.hostIndex % this.hosts.length]!;
     this.hostIndex = (this.hostIndex + 1) % this.hosts.length;
     return host;
@@ -269,8 +277,10 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
       }
       failures = 0;
       this.setState(connection.readOnly ? 'connectedReadOnly' : 'connected');
+      if (connection.readOnly) this.seeker.start(host);
       for (const queued of this.queue.splice(0)) queued.run(connection);
       const reason = await closed;
+      this.seeker.stop();
       this.lastZxid = connection.lastZxid > this.lastZxid ? connection.lastZxid : this.lastZxid;
       if (this.closeRequested || terminalStates.has(this.stateValue)) break;
       this.log.info(`disconnected from ${host.host}:${host.port}: ${reason?.message ?? 'closed'}`);
@@ -282,6 +292,7 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   /** Replays auth and watches on a fresh connection before user requests may use it. */
   protected async prime(connection: ZkConnection): Promise<'ok' | 'lost' | 'authFailed'> {
     try {
+      if (this.options.sasl !== undefined && (await saslLogin(connection, this.options.sasl)) === 'authFailed') return 'authFailed';
       const authReplies = this.authInfo.map((a) =>
         connection.request(OpCode.auth, (w) => AuthPacketCodec.write(w, { type: 0, scheme: a.scheme, auth: a.auth }), Xid.auth),
       );
@@ -340,6 +351,7 @@ export abstract class ZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   protected terminate(state: 'expired' | 'authFailed' | 'closed'): void {
+    this.seeker.stop();
     this.setState(state);
     const error = this.terminalError();
     this.failQueue(error);

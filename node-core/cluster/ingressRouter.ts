@@ -1,9 +1,9 @@
 // One shared address per member port for the membership text a reconfig carries: the router reads which server
 // opened each connection (the sid in its first bytes) and hands the connection to that pair's link proxy, so cuts
 // and isolation keep working per link although every member dials the same address.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { LOOPBACK } from './portAllocator.js';
-import { listenTcp } from '../server/listenTcp.js';
+import { ProxyListener, resetSocket as reset } from './proxyListener.js';
 
 export type IngressKind = 'quorum' | 'election';
 
@@ -35,34 +35,26 @@ export function announcedSid(kind: IngressKind, received: Buffer): number | unde
   return Number(received.readBigInt64BE(16));
 }
 
-function reset(socket: Socket): void {
-  if (!socket.destroyed) socket.resetAndDestroy();
-}
-
 export class IngressRouter {
-  private server: Server | undefined;
+  private readonly listener: ProxyListener;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly options: IngressRouterOptions) {}
+  constructor(private readonly options: IngressRouterOptions) {
+    this.listener = new ProxyListener(options.listenPort, (socket) => this.accept(socket));
+  }
 
   get listenPort(): number {
     return this.options.listenPort;
   }
 
-  async start(): Promise<void> {
-    if (this.server !== undefined) return;
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    await listenTcp(server, LOOPBACK, this.options.listenPort);
-    server.on('error', () => undefined);
-    this.server = server;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   async close(): Promise<void> {
     for (const socket of this.sockets) reset(socket);
     this.sockets.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener.close();
   }
 
   private track(socket: Socket): void {

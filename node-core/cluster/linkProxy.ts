@@ -1,10 +1,10 @@
 // A TCP proxy for one directed link between two members (member A dials B's quorum or election port through it).
 // Cutting it resets every connection it carries and resets new ones on arrival, which both ends see as a network
 // failure; healing lets connections through again.
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { rewriteInitialMessage } from './electionHandshake.js';
 import { LOOPBACK } from './portAllocator.js';
-import { listenTcp } from '../server/listenTcp.js';
+import { ProxyListener, resetSocket as reset } from './proxyListener.js';
 
 export interface LinkProxyOptions {
   listenPort: number;
@@ -17,17 +17,14 @@ export interface LinkProxyOptions {
 const UPSTREAM_RETRY_MS = 2000;
 const UPSTREAM_RETRY_INTERVAL_MS = 50;
 
-function reset(socket: Socket): void {
-  // RST rather than FIN: a cut network does not say goodbye politely, and the peer must not wait for more data
-  if (!socket.destroyed) socket.resetAndDestroy();
-}
-
 export class LinkProxy {
-  private server: Server | undefined;
+  private readonly listener: ProxyListener;
   private readonly pairs = new Set<[Socket, Socket]>();
   private cutState = false;
 
-  constructor(private readonly options: LinkProxyOptions) {}
+  constructor(private readonly options: LinkProxyOptions) {
+    this.listener = new ProxyListener(options.listenPort, (socket) => this.accept(socket));
+  }
 
   get cut(): boolean {
     return this.cutState;
@@ -41,12 +38,8 @@ export class LinkProxy {
     return this.pairs.size;
   }
 
-  async start(): Promise<void> {
-    if (this.server !== undefined) return;
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    await listenTcp(server, LOOPBACK, this.options.listenPort);
-    server.on('error', () => undefined);
-    this.server = server;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   setCut(cut: boolean): void {
@@ -61,9 +54,7 @@ export class LinkProxy {
 
   async close(): Promise<void> {
     this.setCut(true);
-    const server = this.server;
-    this.server = undefined;
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener.close();
   }
 
   private accept(client: Socket): void {

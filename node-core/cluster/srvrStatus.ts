@@ -2,17 +2,10 @@
 // connections, outstanding requests and node count.
 import { fourLetterWord as sendFourLetterWord } from '../client/fourLetterWord.js';
 import { parseSrvr } from '../client/srvrReply.js';
-import type { MemberMode } from './types.js';
+import type { MemberMode, SrvrStatus } from './types.js';
 import { LOOPBACK } from './portAllocator.js';
 
-export interface SrvrStatus {
-  mode: MemberMode;
-  zxid: string | undefined;
-  epoch: number | undefined;
-  connections: number | undefined;
-  outstanding: number | undefined;
-  nodeCount: number | undefined;
-}
+export type { SrvrStatus };
 
 export const NOT_SERVING: SrvrStatus = {
   mode: 'not serving',

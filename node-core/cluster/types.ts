@@ -29,12 +29,8 @@ export interface MemberPorts {
 /** One election as a Paddock member recorded it (its admin command `election`). */
 export type MemberElection = ElectionRecord;
 
-export interface MemberState {
-  id: number;
-  role: MemberRole;
-  process: ProcessState;
-  /** The member's own pid (its process group id too); undefined when not running. */
-  pid: number | undefined;
+/** What a member's `srvr` reply tells the supervisor. */
+export interface SrvrStatus {
   mode: MemberMode;
   /** `0x…` as printed by srvr; undefined when not serving. */
   zxid: string | undefined;
@@ -43,6 +39,14 @@ export interface MemberState {
   connections: number | undefined;
   outstanding: number | undefined;
   nodeCount: number | undefined;
+}
+
+export interface MemberState extends SrvrStatus {
+  id: number;
+  role: MemberRole;
+  process: ProcessState;
+  /** The member's own pid (its process group id too); undefined when not running. */
+  pid: number | undefined;
   /** The newest election the member's own record holds (Paddock engine only; polled from its admin port). */
   lastElection: MemberElection | undefined;
   /** True while isolate() has cut every link of this member. */

@@ -2,6 +2,7 @@
 // through a PeerEnvironment, so the real member (sockets, txn log, timers), the simulator (fake network and disk) and
 // the unit tests (a scripted ensemble) all run the same order of effects. Pure: it does no I/O itself.
 import type { QuorumPacket } from '../protocol/quorumPackets.js';
+import type { Id } from '../protocol/records.js';
 import type { DiskAction } from './actions.js';
 import type { Notification } from './fastLeaderElection.js';
 import type { ConfigChange } from './quorumConfig.js';
@@ -26,7 +27,7 @@ export interface PeerEnvironment {
   serving(epoch: bigint): void;
   stateChanged(state: PeerStateName, leader: number | null, reason: string | undefined): void;
   configActivated(change: ConfigChange): void;
-  leaderReceivedRequest(from: number, data: Buffer): void;
+  leaderReceivedRequest(from: number, data: Buffer, authinfo: Id[]): void;
   learnerPing(from: number, data: Buffer): void;
   revalidateSession(from: number, data: Buffer): void;
   sessionRevalidated(data: Buffer): void;
@@ -83,8 +84,8 @@ export class ActionExecutor {
   }
 
   /** Learner only: false when the leader link cannot take requests now. */
-  forwardRequest(data: Buffer): boolean {
-    const { accepted, actions } = this.peer.forwardRequest(data);
+  forwardRequest(data: Buffer, authinfo: Id[] | null = null): boolean {
+    const { accepted, actions } = this.peer.forwardRequest(data, authinfo);
     this.run(actions);
     return accepted;
   }
@@ -149,7 +150,7 @@ export class ActionExecutor {
       case 'configActivated':
         return env.configActivated(action.change);
       case 'leaderReceivedRequest':
-        return env.leaderReceivedRequest(action.from, action.data);
+        return env.leaderReceivedRequest(action.from, action.data, action.authinfo);
       case 'learnerPing':
         return env.learnerPing(action.from, action.data);
       case 'revalidateSession':

@@ -1,6 +1,7 @@
 // What the ZAB state machines ask their shell to do. Sends go to the quorum link of a peer; disk work carries a
 // ticket the shell reports back once durable; everything else tells the local server what changed.
 import type { QuorumPacket } from '../protocol/quorumPackets.js';
+import type { Id } from '../protocol/records.js';
 import type { Txn } from './history.js';
 
 /**
@@ -18,9 +19,10 @@ export type DiskAction =
   /**
    * Replace the whole local state with the leader's snapshot at `zxid` followed by `txns`, atomically: after a crash
    * the member must find either its old log and state or the new ones, never the snapshot without the txns (the old
-   * log may hold committed transactions the snapshot predates).
+   * log may hold committed transactions the snapshot predates). `snapshot` null: the snapshot came on the link after
+   * the SNAP packet (ZooKeeper's wire form) and the shell's link layer has already decoded it.
    */
-  | { kind: 'installSnapshot'; zxid: bigint; snapshot: Buffer; txns: Txn[]; ticket: number };
+  | { kind: 'installSnapshot'; zxid: bigint; snapshot: Buffer | null; txns: Txn[]; ticket: number };
 
 export type ZabAction =
   | DiskAction
@@ -38,8 +40,11 @@ export type ZabAction =
   | { kind: 'commit'; zxid: bigint }
   /** Start serving clients (leader: established; learner: UPTODATE). Leaving a role is reported by `state`. */
   | { kind: 'serving'; epoch: bigint }
-  /** Leader: a learner forwarded a client request (REQUEST packet payload, opaque here). */
-  | { kind: 'leaderReceivedRequest'; from: number; data: Buffer }
+  /**
+   * Leader: a learner forwarded a client request (REQUEST packet payload, opaque here, and the client connection's
+   * auth ids, which Java's Learner sends in the packet's authinfo).
+   */
+  | { kind: 'leaderReceivedRequest'; from: number; data: Buffer; authinfo: Id[] }
   /** Leader: a learner's PING carried session touches (opaque bytes from its shell). */
   | { kind: 'learnerPing'; from: number; data: Buffer }
   /**

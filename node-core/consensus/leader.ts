@@ -27,6 +27,8 @@ interface LearnerHandle {
   phase: HandlePhase;
   peerLastZxid: bigint;
   lastHeard: number;
+  /** COMMITs held from NEWLEADER to UPTODATE: ZooKeeper 3.8.0's learner dies on them (NPE in syncWithLeader). */
+  heldCommits: QuorumPacket[];
 }
 
 interface Proposal {
@@ -275,7 +277,7 @@ export class Leader {
       return;
     }
     const observer = packet.type === T.OBSERVERINFO;
-    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now });
+    this.handles.set(sid, { sid, observer, phase: 'info', peerLastZxid: -1n, lastHeard: now, heldCommits: [] });
     this.onLearnerInfo(sid, epochOf(packet.zxid), observer, now);
   }
 
@@ -340,7 +342,8 @@ export class Leader {
         return;
       case T.REQUEST:
         if (handle.phase !== 'broadcast' || this.phase !== 'broadcast') throw new Error('REQUEST before UPTODATE');
-        this.ctx.emit({ kind: 'leaderReceivedRequest', from: handle.sid, data: packet.data ?? Buffer.alloc(0) });
+        const request = { from: handle.sid, data: packet.data ?? Buffer.alloc(0), authinfo: packet.authinfo ?? [] };
+        this.ctx.emit({ kind: 'leaderReceivedRequest', ...request });
         return;
       case T.REVALIDATE:
         // Session ownership is the shell's business; consensus only makes sure the learner is serving.
@@ -433,6 +436,7 @@ export class Leader {
     handle.phase = 'broadcast';
     // ZooKeeper sends -1; our last committed zxid tells a Paddock learner how much of what it holds is committed.
     this.send(handle.sid, quorumPacket(T.UPTODATE, this.ctx.history.applied));
+    for (const commit of handle.heldCommits.splice(0)) this.send(handle.sid, commit);
   }
 
   // ---- broadcast ----
@@ -464,7 +468,9 @@ export class Leader {
         ? quorumPacket(T.INFORMANDACTIVATE, txn.zxid, Buffer.concat([designated, txn.data]))
         : quorumPacket(T.INFORM, txn.zxid, txn.data);
       for (const handle of this.handles.values()) {
-        if (this.isForwarding(handle)) this.send(handle.sid, handle.observer ? inform : commit);
+        if (!this.isForwarding(handle)) continue;
+        if (handle.observer || handle.phase === 'broadcast') this.send(handle.sid, handle.observer ? inform : commit);
+        else handle.heldCommits.push(commit);
       }
       while (this.pendingSyncs.length > 0 && this.pendingSyncs[0]!.zxid <= txn.zxid) this.answerSync(this.pendingSyncs.shift()!.from);
     }

@@ -11,6 +11,7 @@ import {
   zabProtocolVersion,
   type QuorumPacket,
 } from '../protocol/quorumPackets.js';
+import type { Id } from '../protocol/records.js';
 import type { Txn } from './history.js';
 import type { ZabContext } from './zabContext.js';
 import { counterOf, epochOf, makeZxid, zxidHex } from './zxid.js';
@@ -54,7 +55,7 @@ export class Learner {
   private ackEpochData = 0;
   private waitTicket = 0;
 
-  private syncSnapshot: { zxid: bigint; data: Buffer } | null = null;
+  private syncSnapshot: { zxid: bigint; data: Buffer | null } | null = null;
   private truncateTo: bigint | null = null;
   private readonly syncTxns: Txn[] = [];
   /** The last zxid this learner's log will hold once everything received is written. */
@@ -182,7 +183,7 @@ export class Learner {
         this.lastQueued = packet.zxid < history.lastZxid ? packet.zxid : history.lastZxid;
         break;
       case T.SNAP:
-        if (packet.data === null) throw new Error('SNAP without snapshot bytes');
+        // Without data the snapshot followed the packet on the stream (as ZooKeeper sends it) and the shell holds it.
         this.syncSnapshot = { zxid: packet.zxid, data: packet.data };
         this.lastQueued = packet.zxid;
         this.commitPoint = packet.zxid;
@@ -198,6 +199,9 @@ export class Learner {
       case T.PROPOSAL:
       case T.INFORM:
       case T.INFORMANDACTIVATE: {
+        // ZooKeeper's leader queues the txns after the zxid it read when it started forwarding to us, then reads
+        // the SNAP zxid again later: the first few may already be in the snapshot. Those are skipped.
+        if (this.syncSnapshot !== null && packet.zxid <= this.syncSnapshot.zxid) return;
         const txn = this.txnOf(packet);
         this.syncTxns.push(txn);
         this.lastQueued = txn.zxid;
@@ -403,9 +407,9 @@ export class Learner {
   }
 
   /** A client write that must go through the leader; false when not serving (the caller fails the request). */
-  forwardRequest(data: Buffer): boolean {
+  forwardRequest(data: Buffer, authinfo: Id[] | null): boolean {
     if (this.phase !== 'broadcast') return false;
-    this.send(quorumPacket(T.REQUEST, -1n, data));
+    this.send({ type: T.REQUEST, zxid: -1n, data, authinfo });
     return true;
   }
 

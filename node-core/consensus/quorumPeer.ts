@@ -3,6 +3,7 @@
 // Inputs are messages, link and disk completions and ticks with `now`; outputs are actions for the shell. All that
 // survives a crash comes in through `start` from what the shell had made durable.
 import type { QuorumPacket } from '../protocol/quorumPackets.js';
+import type { Id } from '../protocol/records.js';
 import { ServerState } from '../protocol/quorumPackets.js';
 import { DiskTickets, type ZabAction, type ZabTimings } from './actions.js';
 import { FastLeaderElection, type Notification } from './fastLeaderElection.js';
@@ -241,9 +242,9 @@ export class QuorumPeer {
   }
 
   /** Learner only: sends a client request to the leader. False when not serving. */
-  forwardRequest(data: Buffer): { accepted: boolean; actions: PeerAction[] } {
+  forwardRequest(data: Buffer, authinfo: Id[] | null = null): { accepted: boolean; actions: PeerAction[] } {
     const learner = this.learner;
-    const accepted = learner !== null && learner.failure === null ? learner.forwardRequest(data) : false;
+    const accepted = learner !== null && learner.failure === null ? learner.forwardRequest(data, authinfo) : false;
     return { accepted, actions: this.flush() };
   }
 

@@ -302,6 +302,15 @@ export const AuthPacketCodec = codec<AuthPacket>(
   (w, v) => void w.writeInt(v.type).writeString(v.scheme).writeBuffer(v.auth),
 );
 
+/** GetSASLRequest and SetSASLResponse share one layout: the mechanism's token (null when there is none). */
+export interface SaslToken {
+  token: Buffer | null;
+}
+export const SaslTokenCodec = codec<SaslToken>(
+  (r) => ({ token: r.readBuffer() }),
+  (w, v) => void w.writeBuffer(v.token),
+);
+
 export interface GetEphemeralsRequest {
   prefixPath: string;
 }

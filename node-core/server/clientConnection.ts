@@ -20,6 +20,7 @@ import {
 import type { Logger } from '../log/logger.js';
 import { connectionAuthId } from '../tree/acl.js';
 import type { OutstandingRequests } from './outstandingRequests.js';
+import { LatencyStats } from './latencyStats.js';
 
 export interface ConnectionHost {
   isFourLetterWord(word: string): boolean;
@@ -93,10 +94,7 @@ export class ClientConnection {
   lastZxid = -1n;
   lastResponseTime = 0;
   lastLatency = 0;
-  minLatency = Number.MAX_SAFE_INTEGER;
-  maxLatency = 0;
-  totalLatency = 0;
-  latencyCount = 0;
+  readonly latency = new LatencyStats();
 
   private readonly decoder: FrameDecoder;
   private head: Buffer | null = Buffer.alloc(0);
@@ -318,10 +316,7 @@ export class ClientConnection {
     this.lastCxid = header.xid;
     this.lastZxid = zxid;
     this.lastOperation = operation;
-    this.minLatency = Math.min(this.minLatency, latency);
-    this.maxLatency = Math.max(this.maxLatency, latency);
-    this.totalLatency += latency;
-    this.latencyCount++;
+    this.latency.record(latency);
   }
 
   resetStats(): void {
@@ -332,10 +327,7 @@ export class ClientConnection {
     this.lastZxid = -1n;
     this.lastResponseTime = 0;
     this.lastLatency = 0;
-    this.minLatency = Number.MAX_SAFE_INTEGER;
-    this.maxLatency = 0;
-    this.totalLatency = 0;
-    this.latencyCount = 0;
+    this.latency.reset();
   }
 
   get outstandingRequests(): number {

@@ -75,9 +75,9 @@ export class ServerIntrospectionView implements ServerIntrospection {
     let ephemerals = 0;
     for (const paths of tree.sessionsWithEphemerals().values()) ephemerals += paths.size;
     return {
-      minLatency: s.min,
-      avgLatency: s.avg,
-      maxLatency: s.maxLatency,
+      minLatency: s.latency.min,
+      avgLatency: s.latency.avg,
+      maxLatency: s.latency.max,
       packetsReceived: s.packetsReceived,
       packetsSent: s.packetsSent,
       numAliveConnections: this.server.connections.size,
@@ -124,9 +124,9 @@ export class ServerIntrospectionView implements ServerIntrospection {
       lastZxid: c.lastZxid,
       lastResponseTime: c.lastResponseTime,
       lastLatency: c.lastLatency,
-      minLatency: c.latencyCount ? c.minLatency : 0,
-      avgLatency: c.latencyCount ? c.totalLatency / c.latencyCount : 0,
-      maxLatency: c.maxLatency,
+      minLatency: c.latency.min,
+      avgLatency: c.latency.avg,
+      maxLatency: c.latency.max,
       secure: false,
     }));
   }

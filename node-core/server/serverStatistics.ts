@@ -1,13 +1,12 @@
 // Server-wide counters that srvr, stat and mntr report (ZooKeeper's ServerStats): packets and request latency,
 // reset by srst.
+import { LatencyStats } from './latencyStats.js';
+
 export class ServerStatistics {
   packetsReceived = 0;
   packetsSent = 0;
   authFailed = 0;
-  minLatency = Number.MAX_SAFE_INTEGER;
-  maxLatency = 0;
-  totalLatency = 0;
-  latencyCount = 0;
+  readonly latency = new LatencyStats();
 
   packetReceived(): void {
     this.packetsReceived++;
@@ -18,26 +17,12 @@ export class ServerStatistics {
   }
 
   recordLatency(ms: number): void {
-    this.minLatency = Math.min(this.minLatency, ms);
-    this.maxLatency = Math.max(this.maxLatency, ms);
-    this.totalLatency += ms;
-    this.latencyCount++;
-  }
-
-  get min(): number {
-    return this.latencyCount === 0 ? 0 : this.minLatency;
-  }
-
-  get avg(): number {
-    return this.latencyCount === 0 ? 0 : this.totalLatency / this.latencyCount;
+    this.latency.record(ms);
   }
 
   reset(): void {
     this.packetsReceived = 0;
     this.packetsSent = 0;
-    this.minLatency = Number.MAX_SAFE_INTEGER;
-    this.maxLatency = 0;
-    this.totalLatency = 0;
-    this.latencyCount = 0;
+    this.latency.reset();
   }
 }

@@ -4,7 +4,8 @@ import { isDistributed } from './config/zooCfg.js';
 import type { ZooConfig } from './config/zooCfgTypes.js';
 import type { Logger } from '../log/logger.js';
 import { ZooKeeperServer } from './zooKeeperServer.js';
-import { fourLetterWordsFor, startAdminServer } from './serverIntrospection.js';
+import { ServerIntrospectionView, fourLetterWordsFor, startAdminServer } from './serverIntrospection.js';
+import { MetricsServer } from './metricsServer.js';
 import { EnsembleMember } from './quorum/ensembleMember.js';
 import { standaloneRole } from './serverRole.js';
 
@@ -28,13 +29,20 @@ export async function startServerFromConfig(config: ZooConfig, logger: Logger): 
     return { server: member.server, stop: () => member.stop(), diskFailed };
   }
   const server = new ZooKeeperServer(config, logger, 1, standaloneRole, fourLetterWordsFor, reportDiskFailure);
-  await server.start();
+  // As ZooKeeperServerMain: the metrics provider starts before the server, and a port it cannot bind stops the start.
+  const metrics = await MetricsServer.start(new ServerIntrospectionView(server));
+  try {
+    await server.start();
+  } catch (error) {
+    await metrics?.stop();
+    throw error;
+  }
   const admin = await startAdminServer(server);
   logger.info(`Paddock server started (standalone), serving clients`);
   return {
     server,
     async stop() {
-      await Promise.all([admin?.stop(), server.stop()]);
+      await Promise.all([admin?.stop(), metrics?.stop(), server.stop()]);
     },
     diskFailed,
   };

@@ -137,10 +137,8 @@ export class ZkDatabase {
   async takeSnapshot(): Promise<void> {
     const zxid = this.tree.lastProcessedZxid;
     const started = Date.now();
-    let digest: ZxidDigest | undefined;
     try {
-      const body = serializeSnapshot(this.tree, new Map(this.sessions), { onDigest: (d) => (digest = d) });
-      await this.snapshots.writeSnapshot(zxid, this.untilClosing(body), () => (digest === undefined ? [] : [digestSection(digest)]));
+      await this.writeSnapshot(true);
       this.options.logger.info(`Snapshot 0x${zxid.toString(16)} written in ${Date.now() - started} ms`);
     } catch (error) {
       if (error instanceof SnapshotAbandoned) {
@@ -149,6 +147,19 @@ export class ZkDatabase {
       }
       this.options.logger.error(`Snapshot 0x${zxid.toString(16)} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * Writes the snapshot of the state as it is now, named after its zxid; rejects when it could not. A learner that
+   * installed its leader's SNAP needs this done (not abandoned) before it acknowledges NEWLEADER.
+   */
+  async writeSnapshot(abandonOnClose = false): Promise<void> {
+    const zxid = this.tree.lastProcessedZxid;
+    let digest: ZxidDigest | undefined;
+    const body = serializeSnapshot(this.tree, new Map(this.sessions), { onDigest: (d) => (digest = d) });
+    await this.snapshots.writeSnapshot(zxid, abandonOnClose ? this.untilClosing(body) : body, () =>
+      digest === undefined ? [] : [digestSection(digest)],
+    );
   }
 
   async purge(): Promise<void> {

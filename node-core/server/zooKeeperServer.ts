@@ -2,20 +2,14 @@
 // pipeline, serves reads and watches, and answers four-letter words. Standalone it commits to the local log; an
 // ensemble member hands its pipeline a quorum commit path instead.
 import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { readFileSync } from 'node:fs';
 import {
   ErrorCode,
   KeeperState,
   OpCode,
-  WatcherType,
-  type AddWatchRequest,
   type AuthPacket,
+  type SaslToken,
   type ConnectRequest,
-  type PathRequest,
-  type RemoveWatchesRequest,
   type RequestHeader,
-  type SetWatchesRequest,
 } from '../protocol/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ZooConfig } from './config/zooCfgTypes.js';
@@ -23,39 +17,27 @@ import { ClientConnection, type ConnectionHost, type ConnectionLimits, type Queu
 import { OutstandingRequests } from './outstandingRequests.js';
 import { RequestPipeline, type PipelineHost } from './requestPipeline.js';
 import { SessionTracker } from './sessionTracker.js';
-import { isSessionPasswordValid, sessionPassword } from './sessionPassword.js';
+import { SessionPasswords } from './sessionPasswords.js';
+import { ReadOnlySessions } from './readOnlySessions.js';
+import { executeRead, writeReply } from './requestReplies.js';
 import { ZkDatabase } from './zkDatabase.js';
 import { LocalCommitPath } from './localCommitPath.js';
 import type { CommitPath } from './commitPath.js';
 import { RequestPreparer } from '../txn/prepRequest.js';
 import type { ApplyResult } from '../txn/applyTxn.js';
 import type { Txn, TxnHeader } from '../txn/txnRecords.js';
-import { processRead, type ReadBody } from '../tree/readRequests.js';
 import { addAuthIds, authenticate } from '../tree/acl.js';
+import { SaslAuthentication } from './saslAuthentication.js';
 import { WatchManager } from '../watch/watchManager.js';
-import { containerCandidates } from '../tree/containerCandidates.js';
+import { containerCheckIntervalMs, containersToReap } from './containerReaper.js';
 import { ServerStatistics } from './serverStatistics.js';
 import { listenTcp } from './listenTcp.js';
+import { secureClientListener } from './secureClientListener.js';
 import { standaloneRole, type ServerRole } from './serverRole.js';
 import { OpenSockets } from './openSockets.js';
 import type { DiskFailureHandler } from './diskFailure.js';
 import { TxnLogFailedError } from '../storage/txnLog.js';
-
-/** What ZooKeeper's ReadOnlyRequestProcessor refuses with NotReadOnly. */
-const refusedWhenReadOnly: ReadonlySet<number> = new Set([
-  OpCode.sync,
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createTTL,
-  OpCode.createContainer,
-  OpCode.delete,
-  OpCode.deleteContainer,
-  OpCode.setData,
-  OpCode.reconfig,
-  OpCode.setACL,
-  OpCode.multi,
-  OpCode.check,
-]);
+import { quotaChecker } from './quotaEnforcement.js';
 
 /** The four-letter words a server answers on its client port (serverIntrospection.fourLetterWordsFor). */
 export interface FourLetterWords {
@@ -82,15 +64,14 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   private serving = false;
   /** True while an ensemble member cut off from its quorum serves reads only (readonlymode.enabled). */
   readOnlyMode = false;
-  /**
-   * Sessions created while read-only: local to this member (ZooKeeper's local sessions), never logged, and gone
-   * when the member rejoins a quorum. The replicated sessions in `sessions` stay as they were meanwhile.
-   */
-  private readOnlySessions: SessionTracker | undefined;
+  /** The local sessions of read-only mode, while in it. */
+  private readOnlySessions: ReadOnlySessions | undefined;
   private stopped: Promise<void> | undefined;
   private readonly fourLetterWords: FourLetterWords;
 
   private readonly connectionLimits: ConnectionLimits;
+  private readonly sasl: SaslAuthentication;
+  readonly passwords: SessionPasswords;
 
   /**
    * `role`: who owns writes and expiry, session owners, revalidation and quorum sync (an ensemble member's, or
@@ -105,6 +86,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     private readonly onDiskFailure: DiskFailureHandler = () => undefined,
   ) {
     this.fourLetterWords = fourLetterWords?.(this) ?? noFourLetterWords;
+    this.sasl = new SaslAuthentication(config.sasl, logger);
+    this.passwords = new SessionPasswords(config.sessionPasswords, config.dataDir, logger);
     this.connectionLimits = {
       maxBuffer: config.juteMaxBuffer,
       handshakeTimeoutMs: config.sessionlessCnxnTimeout,
@@ -135,6 +118,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     const now = Date.now();
     this.sessions = new SessionTracker(this.config.tickTime, this.serverId, now);
     for (const [sessionId, timeout] of this.database.sessions) this.sessions.add(sessionId, timeout, now);
+    await this.passwords.load();
     this.attachPipeline(commitPath ?? new LocalCommitPath(this.database.log));
   }
 
@@ -147,6 +131,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       reconfigEnabled: this.config.reconfigEnabled,
       standaloneEnabled: this.config.standaloneEnabled,
       isQuorumSynced: this.role.isQuorumSynced,
+      checkQuota: this.config.enforceQuota ? quotaChecker(() => this.database.tree, this.logger) : undefined,
     });
     this.pipeline = new RequestPipeline(this.database.tree, preparer, commitPath, this, this.logger);
   }
@@ -154,6 +139,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   /** Standalone start: recover, listen, serve. */
   async start(): Promise<void> {
     await this.open();
+    if (this.passwords.takeCharge(this.database.sessions.keys())) await this.passwords.persist();
     await this.listen();
     this.startServing();
   }
@@ -165,22 +151,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.logger.info(`binding to port ${address}:${this.config.clientPort}`);
     }
     if (this.config.secureClientPort !== undefined) {
-      const ssl = this.config.ssl;
-      const server = tls.createServer({
-        key: ssl.keyStoreLocation ? readFileSync(ssl.keyStoreLocation) : undefined,
-        cert: ssl.keyStoreLocation ? readFileSync(ssl.keyStoreLocation) : undefined,
-        ca: ssl.trustStoreLocation ? readFileSync(ssl.trustStoreLocation) : undefined,
-        passphrase: ssl.keyStorePassword,
-        requestCert: ssl.clientAuth !== 'none',
-        rejectUnauthorized: ssl.clientAuth === 'need',
-        // The connect timeout starts once TLS is up; a peer that never finishes TLS gets the same time, not 120 s.
-        handshakeTimeout: this.config.sessionlessCnxnTimeout,
-      });
-      // Node reports a failed or timed-out TLS handshake but leaves the socket open.
-      server.on('tlsClientError', (error, socket) => {
-        this.logger.debug(`TLS handshake with a client failed: ${error.message}`);
-        socket.destroy();
-      });
+      const server = secureClientListener(this.config, this.logger);
       const secureAddress = this.config.secureClientPortAddress ?? address;
       this.listeners.push(await this.listenOn(server, secureAddress, this.config.secureClientPort, 'secureConnection'));
       this.logger.info(`binding to secure port ${secureAddress}:${this.config.secureClientPort}`);
@@ -200,7 +171,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.startedAt = Date.now();
     const tick = Math.max(10, Math.floor(this.config.tickTime / 2));
     this.timers.push(setInterval(() => this.expireSessions(), tick));
-    this.timers.push(setInterval(() => this.reapContainers(), this.containerCheckIntervalMs()));
+    this.timers.push(setInterval(() => this.reapContainers(), containerCheckIntervalMs(this.config)));
     const purgeHours = this.config.autopurge.purgeIntervalHours;
     if (purgeHours > 0) {
       this.timers.push(setInterval(() => void this.database.purge(), purgeHours * 3600_000));
@@ -220,7 +191,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
    * read-only server, until the member rejoins a quorum (stopServing then closes those connections).
    */
   startServingReadOnly(): void {
-    this.readOnlySessions = new SessionTracker(this.config.tickTime, this.serverId, Date.now());
+    this.readOnlySessions = new ReadOnlySessions(this, this.serverId);
     this.readOnlyMode = true;
     this.logger.info('Read-only server started');
     this.startServing();
@@ -307,7 +278,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     connection.answerWithReadOnlyFlag = request.readOnly !== undefined;
     const connectHeader: RequestHeader = { xid: 0, type: OpCode.createSession };
     if (this.readOnlyMode) {
-      this.connectReadOnly(connection, request, connectHeader);
+      this.readOnlySessions!.connect(connection, request, connectHeader);
       return;
     }
     if (request.sessionId === 0n) {
@@ -323,9 +294,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       return;
     }
     const session = this.sessions.get(request.sessionId);
-    const valid =
-      session !== undefined && !session.closing && isSessionPasswordValid(request.sessionId, request.passwd);
-    if (!valid) {
+    const passwordValid = this.passwords.accepts(request.sessionId, request.passwd);
+    // ZooKeeper's warning: a wrong password is how an attempt to take a session over shows in the log.
+    if (!passwordValid) this.logger.warn(`Incorrect password from ${connection.describe()} for session 0x${request.sessionId.toString(16)}`);
+    if (session === undefined || session.closing || !passwordValid) {
       this.refuseReconnect(connection, request.sessionId);
       return;
     }
@@ -364,72 +336,19 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     connection.closeAfterFlush();
   }
 
-  /**
-   * A session in read-only mode, as ZooKeeper 3.8 handles it: a new session is a local one when
-   * localSessionsEnabled, otherwise its createSession is refused like a write (a NotReadOnly reply header with xid
-   * 0 instead of a ConnectResponse); a replicated session may not reconnect here; an unknown one is expired.
-   */
-  private connectReadOnly(connection: ClientConnection, request: ConnectRequest, connectHeader: RequestHeader): void {
-    const local = this.readOnlySessions!;
-    const now = Date.now();
-    if (request.sessionId === 0n) {
-      if (!this.config.localSessionsEnabled) {
-        const zxid = this.database.lastProcessedZxid;
-        connection.write(ClientConnection.encodeReply({ xid: 0, zxid, err: ErrorCode.notReadOnly }, OpCode.createSession, null));
-        return;
-      }
-      const sessionId = this.sessions.allocateSessionId();
-      local.add(sessionId, connection.sessionTimeout, now);
-      this.attachSession(connection, sessionId);
-      this.logger.info(`Creating new local session 0x${sessionId.toString(16)} in read-only mode for ${connection.describe()}`);
-      this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
-      return;
-    }
-    if (this.sessions.has(request.sessionId) && !local.has(request.sessionId)) {
-      this.logger.info(`Refusing global session reconnection in RO mode ${connection.describe()}`);
-      connection.close();
-      return;
-    }
-    const session = local.get(request.sessionId);
-    if (session === undefined || session.closing || !isSessionPasswordValid(request.sessionId, request.passwd)) {
-      connection.sendConnectResponse({ protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: Buffer.alloc(16), readOnly: false });
-      connection.closeAfterFlush();
-      return;
-    }
-    session.timeout = connection.sessionTimeout;
-    local.touch(request.sessionId, now);
-    this.attachSession(connection, request.sessionId);
-    this.pipeline.submitAnswered(connection, connectHeader, this.connectResponseFrame(connection));
-  }
-
-  /** What a read-only member answers itself: writes and syncs are refused, local sessions close here. */
-  private answerReadOnly(connection: ClientConnection, header: RequestHeader): boolean {
-    this.readOnlySessions?.touch(connection.sessionId, Date.now());
-    const zxid = this.database.lastProcessedZxid;
-    if (header.type === OpCode.closeSession) {
-      this.readOnlySessions?.remove(connection.sessionId);
-      this.pipeline.submitAnswered(connection, header, ClientConnection.encodeReply({ xid: header.xid, zxid, err: 0 }, header.type, null));
-      return true;
-    }
-    if (!refusedWhenReadOnly.has(header.type)) return false;
-    const refusal = ClientConnection.encodeReply({ xid: header.xid, zxid, err: ErrorCode.notReadOnly }, header.type, null);
-    this.pipeline.submitAnswered(connection, header, refusal);
-    return true;
-  }
-
   /** The answer keeps the shape of the request: the readOnly flag only when the client sent one. */
-  private connectResponseFrame(connection: ClientConnection): Buffer {
+  connectResponseFrame(connection: ClientConnection): Buffer {
     return ClientConnection.connectResponseFrame({
       protocolVersion: 0,
       timeOut: connection.sessionTimeout,
       sessionId: connection.sessionId,
-      passwd: sessionPassword(connection.sessionId),
+      passwd: this.passwords.issue(connection.sessionId),
       readOnly: connection.answerWithReadOnlyFlag ? this.readOnlyMode : undefined,
     });
   }
 
   /** One connection per session: a reconnect elsewhere closes the older connection, as ZooKeeper does. */
-  private attachSession(connection: ClientConnection, sessionId: bigint): void {
+  attachSession(connection: ClientConnection, sessionId: bigint): void {
     const previous = this.connectionsBySession.get(sessionId);
     if (previous && previous !== connection) {
       this.logger.info(`Session 0x${sessionId.toString(16)} moved to ${connection.describe()}; closing ${previous.describe()}`);
@@ -443,7 +362,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     this.statistics.packetReceived();
     if (this.readOnlyMode && header.type !== OpCode.auth) {
       // Local sessions: nothing to report to a leader, and writes never reach the pipeline.
-      if (!this.answerReadOnly(connection, header)) this.pipeline.submit(connection, header, body);
+      if (!this.readOnlySessions!.answer(connection, header)) this.pipeline.submit(connection, header, body);
       return;
     }
     this.sessions.touch(connection.sessionId, Date.now());
@@ -452,6 +371,11 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.authenticateConnection(connection, header, body as AuthPacket);
       return;
     }
+    if (header.type === OpCode.sasl) {
+      this.sasl.handle(connection, header, (body as SaslToken).token ?? Buffer.alloc(0));
+      return;
+    }
+    if (!this.sasl.admits(connection, header)) return;
     if (header.type === OpCode.closeSession) this.sessions.markClosing(connection.sessionId);
     this.pipeline.submit(connection, header, body);
   }
@@ -505,21 +429,10 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
     }
   }
 
-  /** znode.container.checkIntervalMs, a Java system property ZooKeeper users also put in zoo.cfg. */
-  private containerCheckIntervalMs(): number {
-    const raw = this.config.raw['znode.container.checkIntervalMs'] ?? this.config.raw['zookeeper.znode.container.checkIntervalMs'];
-    const value = Number(raw ?? 60_000);
-    return Number.isFinite(value) && value > 0 ? value : 60_000;
-  }
-
   /** Removes empty containers and expired TTL nodes, at most znode.container.maxPerMinute per minute, as the leader does. */
   reapContainers(): void {
     if (!this.serving || !this.role.ownsWrites()) return;
-    const raw = this.config.raw;
-    const maxNeverUsed = BigInt(Number(raw['znode.container.maxNeverUsedIntervalMs'] ?? 0) | 0);
-    const maxPerMinute = Number(raw['znode.container.maxPerMinute'] ?? 10_000);
-    const perRun = Math.max(1, Math.floor((maxPerMinute * this.containerCheckIntervalMs()) / 60_000));
-    for (const path of containerCandidates(this.database.tree, BigInt(Date.now()), maxNeverUsed).slice(0, perRun)) {
+    for (const path of containersToReap(this.config, this.database.tree, Date.now())) {
       this.pipeline.submitWrite({ sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, body: { path }, authInfo: [], internal: true });
     }
   }
@@ -534,71 +447,8 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
   // ---- PipelineHost ----
 
   executeRead(connection: ClientConnection, request: QueuedRequest): { reply: Buffer; zxid: bigint } {
-    const { header } = request;
-    const zxid = this.database.lastProcessedZxid;
-    const reply = (err: number, body: unknown = null) => ({
-      reply: ClientConnection.encodeReply({ xid: header.xid, zxid, err }, header.type, body),
-      zxid,
-    });
-    switch (header.type) {
-      case OpCode.ping:
-        return reply(0);
-      case OpCode.sync:
-        return reply(0, { path: (request.body as PathRequest).path });
-      case OpCode.setWatches:
-      case OpCode.setWatches2: {
-        this.replayWatches(connection, request.body as SetWatchesRequest);
-        return reply(0);
-      }
-      case OpCode.addWatch: {
-        const { path, mode } = request.body as AddWatchRequest;
-        this.watches.addPersistentWatch(path, connection.id, mode === 1);
-        return reply(0, { err: 0 });
-      }
-      case OpCode.removeWatches:
-      case OpCode.checkWatches: {
-        const { path, type } = request.body as RemoveWatchesRequest;
-        // 3.8 knows only the children/data/any watcher types here; the persistent ones came in 3.9.
-        if (type < WatcherType.children || type > WatcherType.any) return reply(ErrorCode.marshallingError);
-        const found =
-          header.type === OpCode.removeWatches
-            ? this.watches.removeWatches(path, connection.id, type)
-            : this.watches.containsWatch(path, connection.id, type);
-        return reply(found ? 0 : ErrorCode.noWatcher);
-      }
-      default: {
-        const result = processRead(this.database.tree, header.type, request.body as ReadBody, {
-          sessionId: connection.sessionId,
-          authInfo: connection.authInfo,
-          skipAcl: this.config.skipACL,
-        });
-        if (result.watch) this.registerWatch(connection, result.watch.kind, result.watch.path);
-        const response = result.response;
-        // multiRead's reply body is the bare list of per-op results.
-        return reply(result.err, response && 'results' in response ? response.results : response);
-      }
-    }
-  }
-
-  private registerWatch(connection: ClientConnection, kind: 'data' | 'exist' | 'child', path: string): void {
-    if (kind === 'data') this.watches.addDataWatch(path, connection.id);
-    else if (kind === 'exist') this.watches.addExistWatch(path, connection.id);
-    else this.watches.addChildWatch(path, connection.id);
-  }
-
-  private replayWatches(connection: ClientConnection, request: SetWatchesRequest): void {
-    const tree = this.database.tree;
-    const deliveries = this.watches.setWatchesReplay(
-      {
-        exists: (p) => tree.getNode(p) !== undefined,
-        mzxid: (p) => tree.getNode(p)?.mzxid ?? 0n,
-        pzxid: (p) => tree.getNode(p)?.pzxid ?? 0n,
-      },
-      request.relativeZxid,
-      request,
-      connection.id,
-    );
-    for (const delivery of deliveries) connection.sendEvent(delivery.eventType, KeeperState.syncConnected, delivery.path);
+    const context = { tree: this.database.tree, watches: this.watches, skipAcl: this.config.skipACL, zxid: this.database.lastProcessedZxid };
+    return executeRead(context, connection, request);
   }
 
   deliverWatchEvents(result: ApplyResult): void {
@@ -617,6 +467,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.sessions.add(header.clientId, txn.timeOut, Date.now());
     } else if (txn.type === OpCode.closeSession) {
       this.sessions.remove(header.clientId);
+      this.passwords.sessionClosed(header.clientId);
     }
     void result;
   }
@@ -627,31 +478,7 @@ export class ZooKeeperServer implements ConnectionHost, PipelineHost {
       this.logger.info(`Session 0x${connection.sessionId.toString(16)} established for ${connection.describe()}`);
       return this.connectResponseFrame(connection);
     }
-    // A multi answers with err 0 even when one of its ops failed; the failure is in the per-op results.
-    const err = type === OpCode.multi ? 0 : result.err;
-    let body: unknown = null;
-    switch (type) {
-      case OpCode.create:
-        body = { path: result.path };
-        break;
-      case OpCode.create2:
-      case OpCode.createContainer:
-      case OpCode.createTTL:
-        body = { path: result.path, stat: result.stat };
-        break;
-      case OpCode.setData:
-      case OpCode.setACL:
-        body = { stat: result.stat };
-        break;
-      case OpCode.multi:
-        body = result.multiResults ?? [];
-        break;
-      case OpCode.reconfig:
-        // GetDataResponse with the configuration now in force, as FinalRequestProcessor answers
-        body = { data: this.database.tree.getNode('/zookeeper/config')?.data ?? null, stat: result.stat };
-        break;
-    }
-    return ClientConnection.encodeReply({ xid: request.header.xid, zxid: result.zxid, err }, type, body);
+    return writeReply(this.database.tree, request, result);
   }
 
   replySent(latency: number): void {

@@ -20,6 +20,7 @@ import {
   type CommandContext,
   type ZkCliCommand,
 } from './commandSupport.js';
+import { quotaCommands } from './quotaCommands.js';
 
 // The shell API (api/shellConsole.ts) takes CommandContext from here.
 export type { CommandContext } from './commandSupport.js';
@@ -441,9 +442,7 @@ export const serverCommands: ReadonlyMap<string, ZkCliCommand> = new Map(
     setAcl,
     stat,
     sync,
-    unsupported('setquota', '-n|-b|-N|-B val path'),
-    unsupported('listquota', 'path'),
-    unsupported('delquota', '[-n|-b|-N|-B] path'),
+    ...quotaCommands,
     addauth,
     unsupported(
       'reconfig',

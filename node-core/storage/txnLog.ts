@@ -14,20 +14,10 @@ import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { adler32 } from './adler32.js';
 import { fsyncDir, isNotFound, writeFully } from './durableFs.js';
 import { applyLogRepairs, EntryScanner, scanLogDir, type LogScan, type ScannedSegment } from './txnLogScan.js';
-import {
-  ENTRY_OVERHEAD_BYTES,
-  END_OF_RECORD,
-  LOG_HEADER_BYTES,
-  TXNLOG_DBID,
-  TXNLOG_MAGIC,
-  TXNLOG_VERSION,
-  hexZxid,
-  logFileName,
-  zxidOfPayload,
-} from './txnLogFormat.js';
+import { ENTRY_OVERHEAD_BYTES, LOG_HEADER_BYTES, encodeLogEntries, hexZxid, logFileName, zxidOfPayload } from './txnLogFormat.js';
+import { OpQueue, type AppendOp } from './txnLogQueue.js';
 
 export {
   ENTRY_OVERHEAD_BYTES,
@@ -90,72 +80,6 @@ function describe(err: unknown): string {
 /** A log file's extent; `size` is what readers may read (bytes known written, fsynced when forceSync). */
 type Segment = ScannedSegment;
 
-function encodeHeader(into: Buffer, at: number): void {
-  into.writeInt32BE(TXNLOG_MAGIC, at);
-  into.writeInt32BE(TXNLOG_VERSION, at + 4);
-  into.writeBigInt64BE(TXNLOG_DBID, at + 8);
-}
-
-interface AppendOp {
-  kind: 'append';
-  payload: Buffer;
-  zxid: bigint;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-interface RollOp {
-  kind: 'roll';
-}
-interface TruncateOp {
-  kind: 'truncate';
-  zxid: bigint;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-type Op = AppendOp | RollOp | TruncateOp;
-
-/** FIFO with O(1) removal at the head; Array#shift is linear, and a burst can queue tens of thousands of appends. */
-class OpQueue {
-  private items: Op[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  peek(): Op | undefined {
-    return this.items[this.head];
-  }
-
-  last(): Op | undefined {
-    return this.size > 0 ? this.items[this.items.length - 1] : undefined;
-  }
-
-  push(op: Op): void {
-    this.items.push(op);
-  }
-
-  shift(): Op | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const op = this.items[this.head]!;
-    this.head++;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return op;
-  }
-
-  takeAll(): Op[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return all;
-  }
-}
 
 interface Writer {
   segment: Segment;
@@ -418,23 +342,7 @@ export class TxnLog {
   private async writeBatch(batch: AppendOp[]): Promise<void> {
     await this.ensureWriterForTail();
     const newFile = this.rollPending || !this.writer;
-    let entryBytes = 0;
-    for (const op of batch) entryBytes += op.payload.length + ENTRY_OVERHEAD_BYTES;
-    const buffer = Buffer.allocUnsafe(entryBytes + (newFile ? LOG_HEADER_BYTES : 0));
-    let at = 0;
-    if (newFile) {
-      encodeHeader(buffer, 0);
-      at = LOG_HEADER_BYTES;
-    }
-    for (const op of batch) {
-      // Checksum the copy, not the caller's buffer, so what is on disk is exactly what was checksummed.
-      const length = op.payload.length;
-      op.payload.copy(buffer, at + 12);
-      buffer.writeBigUInt64BE(BigInt(adler32(buffer.subarray(at + 12, at + 12 + length))), at);
-      buffer.writeInt32BE(length, at + 8);
-      buffer[at + 12 + length] = END_OF_RECORD;
-      at += length + ENTRY_OVERHEAD_BYTES;
-    }
+    const buffer = encodeLogEntries(batch.map((op) => op.payload), newFile);
 
     if (newFile) await this.startFile(batch[0]!.zxid);
     const writer = this.writer!;

@@ -1,5 +1,6 @@
 // ZooKeeper's transaction log file format, shared by the writer (txnLog.ts) and the scanner (txnLogScan.ts): header
 // {int magic "ZKLG", int version 2, long dbid 0}, then entries {long adler32(payload), int length, payload, byte 0x42}.
+import { adler32 } from './adler32.js';
 import { listZxidFiles } from './durableFs.js';
 
 export const TXNLOG_MAGIC = 0x5a4b4c47; // "ZKLG"
@@ -42,3 +43,27 @@ export async function listLogFiles(dir: string): Promise<{ name: string; startZx
   return files.map(({ name, zxid }) => ({ name, startZxid: zxid }));
 }
 
+
+/** Entries ready to write in one go, with the file header first when they start a new file. */
+export function encodeLogEntries(payloads: readonly Buffer[], withHeader: boolean): Buffer {
+  let entryBytes = 0;
+  for (const payload of payloads) entryBytes += payload.length + ENTRY_OVERHEAD_BYTES;
+  const buffer = Buffer.allocUnsafe(entryBytes + (withHeader ? LOG_HEADER_BYTES : 0));
+  let at = 0;
+  if (withHeader) {
+    buffer.writeInt32BE(TXNLOG_MAGIC, 0);
+    buffer.writeInt32BE(TXNLOG_VERSION, 4);
+    buffer.writeBigInt64BE(TXNLOG_DBID, 8);
+    at = LOG_HEADER_BYTES;
+  }
+  for (const payload of payloads) {
+    // Checksum the copy, not the caller's buffer, so what is on disk is exactly what was checksummed.
+    const length = payload.length;
+    payload.copy(buffer, at + 12);
+    buffer.writeBigUInt64BE(BigInt(adler32(buffer.subarray(at + 12, at + 12 + length))), at);
+    buffer.writeInt32BE(length, at + 8);
+    buffer[at + 12 + length] = END_OF_RECORD;
+    at += length + ENTRY_OVERHEAD_BYTES;
+  }
+  return buffer;
+}

@@ -114,10 +114,12 @@ export class EntryScanner {
 /** ZooKeeper preallocates log files with zeros; a zero tail is unused space, not damage. */
 async function isZeroFrom(handle: FileHandle, position: number, end: number): Promise<boolean> {
   const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, end - position)));
+  // compared natively: a byte loop over each 64 MiB file ZooKeeper preallocates cost seconds at start
+  const zeros = Buffer.alloc(buffer.length);
   while (position < end) {
     const got = await readFully(handle, buffer, 0, Math.min(buffer.length, end - position), position);
     if (got === 0) return true;
-    for (let i = 0; i < got; i++) if (buffer[i] !== 0) return false;
+    if (!buffer.subarray(0, got).equals(zeros.subarray(0, got))) return false;
     position += got;
   }
   return true;

@@ -76,7 +76,8 @@ interface AuthProvider {
   userName(id: string): string;
 }
 
-// Only the two providers Apache ZooKeeper registers by default; sasl and x509 need configuration Paddock lacks.
+// ip and digest, which Apache ZooKeeper always registers, and sasl, which it registers when zoo.cfg names
+// SASLAuthenticationProvider; Paddock always has it (a sasl id only ever comes from a completed SASL exchange).
 const providers: ReadonlyMap<string, AuthProvider> = new Map<string, AuthProvider>([
   [
     'ip',
@@ -96,7 +97,22 @@ const providers: ReadonlyMap<string, AuthProvider> = new Map<string, AuthProvide
       userName: (id) => javaSplit(id, ':')[0] ?? '',
     },
   ],
+  [
+    'sasl',
+    {
+      authenticated: true,
+      isValid: (id) => id !== '',
+      // SASLAuthenticationProvider.matches: the same principal, or the id "super".
+      matches: (clientId, aclId) => clientId === aclId || clientId === 'super',
+      userName: (id) => id,
+    },
+  ],
 ]);
+
+/** Whether ids of this scheme can be checked (enforce.auth.schemes may only name these, or super). */
+export function isKnownAuthScheme(scheme: string): boolean {
+  return providers.has(scheme) || scheme === superScheme;
+}
 
 /** "user:" + base64(sha1("user:password")), the id a digest ACL names; `credentials` is "user:password". */
 export function digestOfCredentials(credentials: string): string {

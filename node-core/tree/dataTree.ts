@@ -7,76 +7,25 @@ import type { ACL, Stat } from '../protocol/records.js';
 import { AclCache, openUnsafeAcl } from './aclCache.js';
 import { viewEntries, type PreservedNode } from './consistentView.js';
 import { baseName, joinPath, parentPath } from './pathValidation.js';
+import { QuotaStats } from './quotaStats.js';
 
-/** A znode's persisted fields, as a snapshot stores them. */
-export interface NodeRecord {
-  /** On a live node, a fresh copy per read (see ZNode); null and empty are different values, as in ZooKeeper. */
-  readonly data: Buffer | null;
-  /** An interned, frozen list shared by every node with the same ACL. */
-  readonly acl: readonly ACL[];
-  readonly czxid: bigint;
-  readonly mzxid: bigint;
-  readonly ctime: bigint;
-  readonly mtime: bigint;
-  readonly version: number;
-  /**
-   * ZooKeeper's persisted cversion (StatPersisted): the number of child creations, which is also the next
-   * sequential suffix. Clients see `2 * cversion - numChildren` (creations plus deletions); use statOf for that.
-   */
-  readonly cversion: number;
-  readonly aversion: number;
-  readonly ephemeralOwner: bigint;
-  readonly pzxid: bigint;
-}
+import {
+  ZNode,
+  addChild,
+  clientEphemeralOwner,
+  copyRecord,
+  dataLengthOf,
+  noChildren,
+  removeChild,
+  toBytes,
+  type DataNode,
+  type NodeRecord,
+  type RestoredRecord,
+} from './znode.js';
 
-export interface DataNode extends NodeRecord {
-  readonly children: ReadonlySet<string>;
-}
+export { latin1DataOf, type DataNode, type NodeRecord, type RestoredRecord } from './znode.js';
 
-// Leaves share this set, so a million leaves cost no million empty Sets; it is never added to.
-const noChildren: Set<string> = new Set<string>();
 const noPaths: ReadonlySet<string> = new Set<string>();
-
-// Data is kept as a one-byte (latin1) string rather than a Buffer: a string costs its length plus 16 bytes and lives
-// in the compacting JS heap, while a small Buffer costs ~90 bytes of object and pins a whole 8 KiB pool slab shared
-// with short-lived buffers, which multiplied resident memory several times over with a million nodes.
-/** Clients see only real session owners; the container and TTL markers are the server's business (DataNode). */
-function clientEphemeralOwner(owner: bigint): bigint {
-  if (owner === containerEphemeralOwner || ttlFromEphemeralOwner(owner) !== undefined) return 0n;
-  return owner;
-}
-
-class ZNode implements DataNode {
-  children: Set<string> = noChildren;
-  constructor(
-    public bytes: string | null,
-    public acl: readonly ACL[],
-    public czxid: bigint,
-    public mzxid: bigint,
-    public ctime: bigint,
-    public mtime: bigint,
-    public version: number,
-    public cversion: number,
-    public aversion: number,
-    public ephemeralOwner: bigint,
-    public pzxid: bigint,
-  ) {}
-
-  /** A fresh copy on every read: read it once per request. */
-  get data(): Buffer | null {
-    return this.bytes === null ? null : Buffer.from(this.bytes, 'latin1');
-  }
-}
-
-function toBytes(data: Buffer | null): string | null {
-  return data === null ? null : data.toString('latin1');
-}
-
-function dataLengthOf(node: DataNode): number {
-  return node instanceof ZNode ? (node.bytes === null ? 0 : node.bytes.length) : node.data === null ? 0 : node.data.length;
-}
-
-
 /** A point-in-time view of the tree for writing a snapshot while the live tree keeps changing. */
 export interface ConsistentView {
   /** lastProcessedZxid when the view began: the snapshot holds exactly the txns up to it. */
@@ -107,6 +56,8 @@ export class DataTree {
   private view: Map<string, PreservedNode<NodeRecord> | null> | undefined;
   /** The highest zxid applied; a snapshot or a restart resumes after it. */
   lastProcessedZxid = 0n;
+  /** Quota usage in /zookeeper/quota/<path>/zookeeper_stats, kept up to date by every create, delete and setData. */
+  readonly quotas = new QuotaStats(this);
 
   constructor() {
     // The system nodes exactly as a fresh Apache ZooKeeper 3.8 shows them: all-zero stats, empty (not null) data,
@@ -264,6 +215,7 @@ export class DataTree {
     this.nodes.set(path, child);
     this.dataSize += path.length + (data === null ? 0 : data.length);
     this.trackOwner(path, ephemeralOwner);
+    this.quotas.created(path, data === null ? 0 : data.length);
     return ErrorCode.ok;
   }
 
@@ -285,6 +237,7 @@ export class DataTree {
     this.aclCache.release(node.acl);
     this.dataSize -= path.length + dataLengthOf(node);
     this.untrackOwner(path, node.ephemeralOwner);
+    this.quotas.deleted(path, dataLengthOf(node));
     return ErrorCode.ok;
   }
 
@@ -293,12 +246,25 @@ export class DataTree {
     const node = this.nodes.get(path);
     if (node === undefined) return undefined;
     this.preserve(path, node);
-    this.dataSize += (data === null ? 0 : data.length) - dataLengthOf(node);
+    const bytesDiff = (data === null ? 0 : data.length) - dataLengthOf(node);
+    this.dataSize += bytesDiff;
     node.bytes = toBytes(data);
     node.mtime = time;
     node.mzxid = zxid;
     node.version = version;
+    this.quotas.dataChanged(path, bytesDiff);
     return this.statOf(node);
+  }
+
+  /**
+   * A quota stat node's new usage: its data changes and nothing else, not even the tree's data size, exactly as
+   * ZooKeeper's updateQuotaStat leaves them (mntr's approximate data size then matches ZooKeeper's).
+   */
+  replaceDataQuietly(path: string, data: Buffer): void {
+    const node = this.nodes.get(path);
+    if (node === undefined) return;
+    this.preserve(path, node);
+    node.bytes = toBytes(data);
   }
 
   /** Sets the ACL and the aclVersion the txn carries; undefined when the node does not exist. */
@@ -475,6 +441,7 @@ export class DataTree {
   endRestore(): void {
     this.restoreChain = [];
     this.aclCache.purgeUnused();
+    this.quotas.rebuild();
   }
 
   /** Finds the parent among the previous node's ancestors (siblings and depth-first order), else by lookup. */
@@ -497,39 +464,4 @@ export class DataTree {
   private noteRestored(path: string, node: ZNode): void {
     this.restoreChain.push({ path, node });
   }
-}
-
-/** A node's data as the one-byte string a live node keeps (no Buffer copy), for writing snapshots. */
-export function latin1DataOf(record: NodeRecord): string | null {
-  return record instanceof ZNode ? record.bytes : record.data === null ? null : record.data.toString('latin1');
-}
-
-/** A snapshot's node: its data either as bytes or already as the latin1 string a node keeps. */
-export type RestoredRecord = Omit<NodeRecord, 'data'> & { readonly data: Buffer | string | null };
-
-
-function addChild(parent: ZNode, name: string): void {
-  if (parent.children === noChildren) parent.children = new Set();
-  parent.children.add(name);
-}
-
-function removeChild(parent: ZNode, name: string): void {
-  if (!parent.children.delete(name)) return;
-  if (parent.children.size === 0) parent.children = noChildren;
-}
-
-function copyRecord(r: NodeRecord): NodeRecord {
-  return {
-    data: r.data,
-    acl: r.acl,
-    czxid: r.czxid,
-    mzxid: r.mzxid,
-    ctime: r.ctime,
-    mtime: r.mtime,
-    version: r.version,
-    cversion: r.cversion,
-    aversion: r.aversion,
-    ephemeralOwner: r.ephemeralOwner,
-    pzxid: r.pzxid,
-  };
 }

@@ -203,19 +203,51 @@ function copyLong(b: Buffer, from: number, to: number): number {
  */
 export function deserializeSnapshot(input: Buffer | Iterable<Buffer>): LoadedSnapshot {
   const buf = Buffer.isBuffer(input) ? input : Buffer.concat([...input]);
-  const tree = new DataTree();
-  const { sessions, end: sessionsEnd } = readSessions(buf, 0);
-  const { map, end: aclEnd } = readAclMap(buf, sessionsEnd);
-  const acls = tree.restoreAcls(map);
-  const end = readNodes(buf, aclEnd, tree, acls);
+  const { tree, sessions, acls, end: headEnd } = readSnapshotHead(buf);
+  const { end } = readNodes(buf, headEnd, tree, acls, false);
   tree.endRestore();
   return { tree, sessions, end };
 }
 
 const zero = 0n;
 
-/** The node loop, kept flat and allocation-light: a million nodes should cost a million small records, not more. */
-function readNodes(buf: Buffer, start: number, tree: DataTree, acls: ReadonlyMap<number, readonly ACL[]>): number {
+export interface SnapshotHead {
+  tree: DataTree;
+  sessions: Map<bigint, number>;
+  /** ACL index -> the interned list restoreNode expects. */
+  acls: ReadonlyMap<number, readonly ACL[]>;
+  end: number;
+}
+
+/** The sessions and the ACL map, restored into a new tree that readNodes then fills. */
+export function readSnapshotHead(buf: Buffer): SnapshotHead {
+  const tree = new DataTree();
+  const { sessions, end: sessionsEnd } = readSessions(buf, 0);
+  const { map, end } = readAclMap(buf, sessionsEnd);
+  return { tree, sessions, acls: tree.restoreAcls(map), end };
+}
+
+/**
+ * Where readNodes stopped: after the "/" end marker (done), or, reading a body still arriving (partial), at the
+ * start of a node cut short, which needs at least `needed` bytes from there.
+ */
+export interface NodesRead {
+  end: number;
+  done: boolean;
+  needed: number;
+}
+
+/**
+ * The node loop, kept flat and allocation-light: a million nodes should cost a million small records, not more.
+ * `partial`: the bytes are a prefix of a body still arriving, so running out of them is not an error.
+ */
+export function readNodes(
+  buf: Buffer,
+  start: number,
+  tree: DataTree,
+  acls: ReadonlyMap<number, readonly ACL[]>,
+  partial: boolean,
+): NodesRead {
   const limit = buf.length;
   let o = start;
   const fail = (what: string, at: number): never => {
@@ -223,15 +255,29 @@ function readNodes(buf: Buffer, start: number, tree: DataTree, acls: ReadonlyMap
   };
   for (;;) {
     const nodeAt = o;
-    if (o + 4 > limit) fail('snapshot ends before the "/" end marker', o);
+    if (o + 4 > limit) {
+      if (partial) return { end: nodeAt, done: false, needed: 4 };
+      fail('snapshot ends before the "/" end marker', o);
+    }
     const pathLength = buf.readInt32BE(o);
-    if (pathLength < 0 || o + 4 + pathLength > limit) fail(`bad path length ${pathLength}`, o);
+    if (pathLength < 0) fail(`bad path length ${pathLength}`, o);
+    if (o + 4 + pathLength > limit) {
+      if (partial) return { end: nodeAt, done: false, needed: 4 + pathLength + 4 };
+      fail(`bad path length ${pathLength}`, o);
+    }
     const path = buf.toString('utf8', o + 4, o + 4 + pathLength);
     o += 4 + pathLength;
-    if (path === endMarker) return o;
-    if (o + 4 > limit) fail(`node ${path} is cut short`, nodeAt);
+    if (path === endMarker) return { end: o, done: true, needed: 0 };
+    if (o + 4 > limit) {
+      if (partial) return { end: nodeAt, done: false, needed: o + 4 - nodeAt };
+      fail(`node ${path} is cut short`, nodeAt);
+    }
     const dataLength = buf.readInt32BE(o);
-    if (dataLength < -1 || o + 4 + Math.max(dataLength, 0) + 68 > limit) fail(`node ${path} has bad data length ${dataLength}`, o);
+    if (dataLength < -1) fail(`node ${path} has bad data length ${dataLength}`, o);
+    if (o + 4 + Math.max(dataLength, 0) + 68 > limit) {
+      if (partial) return { end: nodeAt, done: false, needed: o + 4 + Math.max(dataLength, 0) + 68 - nodeAt };
+      fail(`node ${path} has bad data length ${dataLength}`, o);
+    }
     const data = dataLength === -1 ? null : buf.toString('latin1', o + 4, o + 4 + dataLength);
     o += 4 + Math.max(dataLength, 0);
     const refHigh = buf.readInt32BE(o);

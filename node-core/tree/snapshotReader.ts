@@ -14,14 +14,26 @@ export class SnapshotFormatError extends JuteError {
   }
 }
 
+/**
+ * The bytes end before the section does: in a file the snapshot is damaged; on a quorum link more may still arrive
+ * (SnapshotStreamDecoder waits for them).
+ */
+export class SnapshotTruncatedError extends SnapshotFormatError {
+  constructor(reason: string, offset: number) {
+    super(reason, offset);
+    this.name = 'SnapshotTruncatedError';
+  }
+}
+
 function need(buf: Buffer, at: number, count: number, what: string): void {
-  if (at + count > buf.length) throw new SnapshotFormatError(`snapshot ends inside ${what}`, at);
+  if (at + count > buf.length) throw new SnapshotTruncatedError(`snapshot ends inside ${what}`, at);
 }
 
 function readCount(buf: Buffer, at: number, what: string, minItemBytes: number): number {
   need(buf, at, 4, what);
   const count = buf.readInt32BE(at);
-  if (count < 0 || count * minItemBytes > buf.length - at - 4) throw new SnapshotFormatError(`bad ${what} count ${count}`, at);
+  if (count < 0) throw new SnapshotFormatError(`bad ${what} count ${count}`, at);
+  if (count * minItemBytes > buf.length - at - 4) throw new SnapshotTruncatedError(`bad ${what} count ${count}`, at);
   return count;
 }
 

@@ -1,20 +1,10 @@
 // The overlay of prepared-but-not-yet-applied writes (ZooKeeper's outstandingChanges): what each path will look
 // like once the transactions already handed on are applied, so the next request is checked against that future
 // state (a second create of a path in the same batch fails, sequence numbers keep counting).
-import type { ACL } from '../protocol/records.js';
+import type { ACL, Stat } from '../protocol/records.js';
 
 /** The parts of a node's Stat that request preparation reads or advances. */
-export interface PendingStat {
-  czxid: bigint;
-  mzxid: bigint;
-  ctime: bigint;
-  mtime: bigint;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: bigint;
-  pzxid: bigint;
-}
+export type PendingStat = Omit<Stat, 'dataLength' | 'numChildren'>;
 
 /** What a path will be after the transaction `zxid`; `stat` null means the path will not exist. */
 export interface ChangeRecord {

@@ -86,6 +86,11 @@ export interface PreparerOptions {
    * server, where reconfig is Unimplemented.
    */
   isQuorumSynced?: (voters: readonly number[]) => boolean;
+  /**
+   * zookeeper.enforceQuota: the verdict (0 or QuotaExceeded) on a create or setData that adds `bytesDiff` bytes and
+   * `countDiff` nodes under `path`, judged against the applied tree as ZooKeeper's checkQuota does. Absent: no check.
+   */
+  checkQuota?: (path: string, bytesDiff: number, countDiff: number) => number;
 }
 
 const configNodePath = '/zookeeper/config';
@@ -206,6 +211,11 @@ export class RequestPreparer {
     if (!checkAcl(acl, perm, authInfo, this.options.skipAcl === true)) refuse(ErrorCode.noAuth);
   }
 
+  private requireQuota(path: string, bytesDiff: number, countDiff: number): void {
+    const verdict = this.options.checkQuota?.(path, bytesDiff, countDiff) ?? ErrorCode.ok;
+    if (verdict !== ErrorCode.ok) refuse(verdict);
+  }
+
   private requireValidPath(path: string): void {
     if (validatePath(path) !== null) refuse(ErrorCode.badArguments);
   }
@@ -271,6 +281,7 @@ export class RequestPreparer {
     if (isSessionOwned(parentStat.ephemeralOwner, this.options.extendedTypesEnabled)) {
       refuse(ErrorCode.noChildrenForEphemerals);
     }
+    this.requireQuota(path, create.data?.length ?? 0, 1);
     const parentCVersion = (parentStat.cversion + 1) | 0;
 
     const updatedParent = duplicateRecord(parent, zxid);
@@ -350,6 +361,7 @@ export class RequestPreparer {
     this.requireValidPath(set.path);
     const node = this.recordFor(set.path);
     this.requireAcl(node.acl, Perms.write, request.authInfo);
+    this.requireQuota(set.path, (set.data?.length ?? 0) - (node.data?.length ?? 0), 0);
     const version = nextVersion(node.stat!.version, set.version);
     const updated = duplicateRecord(node, zxid);
     updated.stat!.version = version;

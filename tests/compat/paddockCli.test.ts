@@ -7,7 +7,7 @@ import { ZkClient } from '../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../node-core/protocol/index.js';
 import { freePorts } from '../helpers/ports.js';
 import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
-import { runZkCli, splitTranscript, type ZkCliTranscript } from '../helpers/zkCli.js';
+import { runPaddockCli, runZkCli, type ZkCliTranscript } from '../helpers/zkCli.js';
 import { compatTargets, startTarget, type TargetKind, type ZkTarget } from '../helpers/zkTarget.js';
 import { ZKCLI_SCRIPT, digest } from '../helpers/zkCliScript.js';
 
@@ -105,19 +105,6 @@ function unframedLines(raw: string): { lines: string[]; events: string[] } {
     }
   }
   return { lines, events };
-}
-
-/** The same framing runZkCli uses: `version` before every command marks where its output starts. */
-async function runPaddockCli(hostPort: string, commands: string[]): Promise<ZkCliTranscript> {
-  const script = commands.flatMap((c) => ['version', c]).concat(['version', 'quit', '']).join('\n');
-  const result = await runProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', process.execPath, PADDOCK_BIN, 'cli', '-server', hostPort], {
-    input: script,
-    timeoutMs: 30_000,
-  });
-  if (result.code !== 0 && result.code !== 1 && result.code !== 127) {
-    throw new Error(`paddock cli exited ${result.code}:\n${result.stdout}`);
-  }
-  return splitTranscript(result.stdout, commands);
 }
 
 function runOneShot(hostPort: string, ...command: string[]): Promise<ProcessResult> {

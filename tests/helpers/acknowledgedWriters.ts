@@ -52,3 +52,20 @@ export async function expectEveryMemberHas(t: ZkTarget, paths: readonly string[]
     expect(missing, `member ${member.id} misses acknowledged writes`).toEqual([]);
   }
 }
+
+/**
+ * Each writer's acknowledged creates were committed in the order it saw them acknowledged (their czxids increase),
+ * read through `member` after a sync: a replayed or reordered write shows here even when nothing is missing.
+ */
+export async function expectAcknowledgedInOrder(member: string, paths: readonly string[], connect: ConnectClient): Promise<void> {
+  const reader = await connect(member);
+  await reader.sync('/');
+  const lastByWriter = new Map<string, { path: string; czxid: bigint }>();
+  for (const path of paths) {
+    const writer = path.slice('/load/'.length).split('-')[0]!;
+    const { czxid } = (await reader.exists(path)) ?? { czxid: -1n };
+    const before = lastByWriter.get(writer);
+    if (before !== undefined) expect(czxid > before.czxid, `${path} after ${before.path}`).toBe(true);
+    lastByWriter.set(writer, { path, czxid });
+  }
+}

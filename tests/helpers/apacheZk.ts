@@ -67,6 +67,10 @@ export const apacheLauncher: ServerLauncher = {
       ...(options.extraConfig?.['readonlymode.enabled'] !== undefined
         ? [`-Dreadonlymode.enabled=${String(options.extraConfig['readonlymode.enabled'])}`]
         : []),
+      // the JAAS file is a JVM property, which zoo.cfg cannot set (Paddock reads the same key from zoo.cfg)
+      ...(options.extraConfig?.['java.security.auth.login.config'] !== undefined
+        ? [`-Djava.security.auth.login.config=${String(options.extraConfig['java.security.auth.login.config'])}`]
+        : []),
     ];
     return {
       file: findJava()!,

@@ -27,3 +27,9 @@ export const paddockLauncher: ServerLauncher = {
 export function startPaddock(options: ZkStartOptions = {}): Promise<ZkTarget> {
   return startEnsemble(paddockLauncher, options);
 }
+
+/**
+ * zoo.cfg for ensembles that mix engines or migrate between them: Paddock derives session passwords as ZooKeeper
+ * does, so a session made on a member of either engine is accepted by the others (Apache ignores the key).
+ */
+export const MIXED_ENGINE_CONFIG = { 'paddock.sessionPasswords': 'zookeeper' } as const;

@@ -2,6 +2,7 @@
 // normalised transcript entry per command, so the transcripts of two servers can be compared line by line.
 import { existsSync } from 'node:fs';
 import { runProcess } from './runProcess.js';
+import { PADDOCK_BIN } from './paddockServer.js';
 
 export const ZKCLI_PATH = '/usr/share/zookeeper/bin/zkCli.sh';
 
@@ -29,7 +30,7 @@ export function zkCliAvailable(): boolean {
 }
 
 /** Runs the commands in one zkCli session against hostPort; rejects if zkCli has not quit after timeoutMs. */
-export async function runZkCli(hostPort: string, commands: string[], timeoutMs = 30_000): Promise<ZkCliTranscript> {
+export async function runZkCli(hostPort: string, commands: string[], timeoutMs = 30_000, extraJvmFlags = ''): Promise<ZkCliTranscript> {
   if (!zkCliAvailable()) throw new Error(`${ZKCLI_PATH} not found: install with \`apt-get install -y zookeeper\``);
   for (const c of commands) if (c.includes('\n')) throw new Error(`zkCli command spans lines: ${JSON.stringify(c)}`);
   const script = commands.flatMap((c) => [MARKER_COMMAND, c]).concat([MARKER_COMMAND, 'quit', '']).join('\n');
@@ -38,8 +39,21 @@ export async function runZkCli(hostPort: string, commands: string[], timeoutMs =
   const result = await runProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', ZKCLI_PATH, '-server', hostPort], {
     input: script,
     timeoutMs,
-    env: { ...process.env, CLIENT_JVMFLAGS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto' },
+    env: { ...process.env, CLIENT_JVMFLAGS: `-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto ${extraJvmFlags}` },
   });
+  return splitTranscript(result.stdout, commands);
+}
+
+/** `paddock cli` through stdin with runZkCli's framing (`version` before every command marks where its output starts). */
+export async function runPaddockCli(hostPort: string, commands: string[]): Promise<ZkCliTranscript> {
+  const script = commands.flatMap((c) => [MARKER_COMMAND, c]).concat([MARKER_COMMAND, 'quit', '']).join('\n');
+  const result = await runProcess('bash', ['-c', 'exec "$0" "$@" 2>&1', process.execPath, PADDOCK_BIN, 'cli', '-server', hostPort], {
+    input: script,
+    timeoutMs: 30_000,
+  });
+  if (result.code !== 0 && result.code !== 1 && result.code !== 127) {
+    throw new Error(`paddock cli exited ${result.code}:\n${result.stdout}`);
+  }
   return splitTranscript(result.stdout, commands);
 }
 

@@ -15,6 +15,8 @@ export interface ZkStartOptions {
   size?: number;
   /** Extra zoo.cfg keys, written after the defaults so they override them. */
   extraConfig?: Record<string, string | number | boolean>;
+  /** Extra zoo.cfg keys for one member only (its own ports, say), written last. */
+  memberConfig?: (id: number) => Record<string, string | number | boolean>;
   /** `user:base64(sha1("user:password"))`: enables the digest super user (a Java system property in Apache ZK). */
   superDigest?: string;
   /** How long to wait for every member to answer ruok and report a Mode. */
@@ -24,6 +26,11 @@ export interface ZkStartOptions {
    * `peerType=observer` in the observer's own, as ZooKeeper wants both.
    */
   observers?: number[];
+  /**
+   * A mixed ensemble: the launcher of each member, by id (members not named use the ensemble's launcher). Each
+   * launcher's prepare runs once.
+   */
+  engines?: Record<number, ServerLauncher>;
 }
 
 export interface ZkMember {
@@ -151,7 +158,7 @@ export function zooCfg(member: ZkMember, all: ZkMember[], options: ZkStartOption
     }
     if (observers.has(member.id)) entries.peerType = 'observer';
   }
-  Object.assign(entries, options.extraConfig ?? {});
+  Object.assign(entries, options.extraConfig ?? {}, options.memberConfig?.(member.id) ?? {});
   return Object.entries(entries)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join('\n')
@@ -178,7 +185,9 @@ interface Running {
 }
 
 export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOptions = {}): Promise<ZkTarget> {
-  launcher.preflight();
+  const launcherOf = new Map<number, ServerLauncher>(Object.entries(options.engines ?? {}).map(([id, l]) => [Number(id), l]));
+  const engines = new Set([launcher, ...launcherOf.values()]);
+  for (const l of engines) l.preflight();
   const size = options.size ?? 1;
   if (!Number.isInteger(size) || size < 1) throw new Error(`ensemble size must be a positive integer, got ${size}`);
   const timeoutMs = options.startTimeoutMs ?? (size > 1 ? 45_000 : 20_000);
@@ -212,7 +221,7 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     writeFileSync(join(m.dataDir, 'myid'), `${m.id}\n`);
     writeFileSync(m.configPath, zooCfg(m, members, options));
   }
-  launcher.prepare?.(dir, options);
+  for (const l of engines) l.prepare?.(dir, options);
 
   const running = new Map<number, Running>();
   const lastExit = new Map<number, string>();
@@ -223,7 +232,6 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
     return m;
   };
 
-  const launcherOf = new Map<number, ServerLauncher>();
   const launch = (m: ZkMember): void => {
     const cmd = (launcherOf.get(m.id) ?? launcher).command(m, dir, options);
     const logFd = openSync(m.logPath, 'a');
@@ -295,9 +303,10 @@ export async function startEnsemble(launcher: ServerLauncher, options: ZkStartOp
   };
 
   const failure = (m: ZkMember, what: string): Error => {
-    const hint = launcher.failureHint !== undefined ? `\n${launcher.failureHint}` : '';
+    const memberLauncher = launcherOf.get(m.id) ?? launcher;
+    const hint = memberLauncher.failureHint !== undefined ? `\n${launcher.failureHint}` : '';
     return new Error(
-      `${launcher.label} ${what}; see log at ${m.logPath}${hint}\n` +
+      `${memberLauncher.label} ${what}; see log at ${m.logPath}${hint}\n` +
         `--- last ${LOG_TAIL_LINES} lines of ${m.logPath} ---\n${tailOf(m.logPath)}`,
     );
   };

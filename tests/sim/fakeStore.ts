@@ -35,7 +35,9 @@ export function encodeSnapshot(entries: readonly Applied[]): Buffer {
   return Buffer.from(JSON.stringify(entries.map((e) => [e.zxid.toString(), e.data])), 'utf8');
 }
 
-export function decodeSnapshot(bytes: Buffer): Applied[] {
+export function decodeSnapshot(bytes: Buffer | null): Applied[] {
+  // The simulated leader carries its snapshot in the SNAP packet itself; only a real link streams it after.
+  if (bytes === null) throw new Error('a simulated SNAP must carry its snapshot');
   const raw = JSON.parse(bytes.toString('utf8')) as [string, string][];
   return raw.map(([zxid, data]) => ({ zxid: BigInt(zxid), data }));
 }

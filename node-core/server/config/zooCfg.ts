@@ -56,6 +56,8 @@ export function parseZooCfg(text: string, filePath: string, options: ParseOption
         // Tuning knobs of ZooKeeper's Java internals that have no counterpart here; harmless to accept.
       } else if (canonical.startsWith('group.') || canonical.startsWith('weight.')) {
         warn('hierarchical quorums (group/weight) are not supported; the ensemble uses simple majorities');
+      } else if (canonical.startsWith('authProvider.') && /\.(SASL|Digest)AuthenticationProvider$/.test(value)) {
+        // Providers Paddock has built in: naming them is how a ZooKeeper zoo.cfg turns them on.
       } else if (isJavaOnly(canonical)) {
         warn(`${key} configures the Java implementation and is ignored by Paddock`);
       } else {

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { QuorumConfigError, parseServerSpec } from '../../consensus/quorumConfig.js';
 import { defaultMaxNotificationIntervalMs } from '../../consensus/fastLeaderElection.js';
-import { DEFAULT_JUTE_MAXBUFFER, DEFAULT_TICK_TIME, type QuorumServerSpec, type StoreType, type ZooConfig } from './zooCfgTypes.js';
+import { DEFAULT_JUTE_MAXBUFFER, DEFAULT_TICK_TIME, type QuorumServerSpec, type MetricsProviderConfig, type StoreType, type ZooConfig } from './zooCfgTypes.js';
 
 // ----------------------------------------------------------------------------------------------------------------
 // Value parsers. Each throws a bare reason string; the caller adds file:line: key.
@@ -111,6 +111,12 @@ function storeType(value: string, ctx: KeyContext, what: string): StoreType {
   return t;
 }
 
+/** metricsProvider.className values: the Prometheus endpoint, or mntr's own metrics only. */
+const METRICS_PROVIDERS: Record<string, MetricsProviderConfig['provider']> = {
+  'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider': 'prometheus',
+  'org.apache.zookeeper.metrics.impl.DefaultMetricsProvider': 'default',
+};
+
 export const KEYS: Record<string, KeyHandler> = {
   dataDir: (v, c) => void (c.draft.dataDir = resolveDir(v, c)),
   dataLogDir: (v, c) => void (c.draft.dataLogDir = resolveDir(v, c)),
@@ -183,6 +189,10 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.clientOutputBufferLimit = n;
   },
   skipACL: (v, c) => void (c.draft.skipACL = parseYesNo(v)),
+  'paddock.sessionPasswords': (v, c) => {
+    if (v !== 'ensembleSecret' && v !== 'zookeeper') throw new Reason(`invalid option "${v}"; choose 'ensembleSecret' or 'zookeeper'`);
+    c.draft.sessionPasswords = v;
+  },
   'jute.maxbuffer': (v, c) => void (c.draft.juteMaxBuffer = parsePositiveInt(v)),
   '4lw.commands.whitelist': (v, c) => void (c.draft.fourLetterWordWhitelist = parseList(v)),
   'admin.enableServer': (v, c) => void (c.draft.admin.enableServer = parseStrictBoolean(v)),
@@ -193,12 +203,30 @@ export const KEYS: Record<string, KeyHandler> = {
     c.draft.admin.commandURL = v.length > 1 ? v.replace(/\/+$/, '') : v;
   },
   'admin.idleTimeout': (v, c) => void (c.draft.admin.idleTimeout = parsePositiveInt(v)),
+  'metricsProvider.className': (v, c) => {
+    const provider = METRICS_PROVIDERS[v];
+    if (provider === undefined) {
+      throw new Reason(`"${v}" is not a metrics provider Paddock has; use ${Object.keys(METRICS_PROVIDERS).join(' or ')}`);
+    }
+    c.draft.metrics.provider = provider;
+  },
+  'metricsProvider.httpHost': (v, c) => void (c.draft.metrics.httpHost = v),
+  'metricsProvider.httpPort': (v, c) => void (c.draft.metrics.httpPort = parsePort(v, true)),
+  'metricsProvider.exportJvmInfo': (v, c) => void (c.draft.metrics.exportJvmInfo = parseStrictBoolean(v)),
   'readonlymode.enabled': (v, c) => void (c.draft.readOnlyModeEnabled = parseStrictBoolean(v)),
+  enforceQuota: (v, c) => void (c.draft.enforceQuota = parseStrictBoolean(v)),
   'DigestAuthenticationProvider.superDigest': (v, c) => {
     if (!/^[^:]+:.+$/.test(v)) throw new Reason('must have the form user:base64(sha1(user:password))');
     c.draft.superDigest = v;
   },
   extendedTypesEnabled: (v, c) => void (c.draft.extendedTypesEnabled = parseStrictBoolean(v)),
+  // SASL: Java reads these as system properties (JVM flags); Paddock takes them from zoo.cfg as well.
+  'java.security.auth.login.config': (v, c) => void (c.draft.sasl.jaasConfigFile = resolveDir(v, c)),
+  'sasl.serverconfig': (v, c) => void (c.draft.sasl.serverSection = v),
+  superUser: (v, c) => void (c.draft.sasl.superUser = v),
+  'enforce.auth.enabled': (v, c) => void (c.draft.sasl.enforceAuthEnabled = parseStrictBoolean(v)),
+  'enforce.auth.schemes': (v, c) => void (c.draft.sasl.enforceAuthSchemes = parseList(v)),
+  sessionRequireClientSASLAuth: (v, c) => void (c.draft.sasl.sessionRequireClientSaslAuth = parseStrictBoolean(v)),
   'ssl.keyStore.location': (v, c) => void (c.draft.ssl.keyStoreLocation = v),
   'ssl.keyStore.password': (v, c) => void (c.draft.ssl.keyStorePassword = v),
   'ssl.keyStore.type': (v, c) => void (c.draft.ssl.keyStoreType = storeType(v, c, 'ssl.keyStore')),
@@ -251,7 +279,6 @@ export const ACCEPTED_NOOP = new Set([
   'watchManagerName',
   'netty.server.outstandingHandshake.limit',
   'audit.enable',
-  'enforceQuota',
 ]);
 
 /** Prefixes and keys that configure the JVM implementation (factories, JAAS, Kerberos, JKS, metrics, ...). */
@@ -264,7 +291,7 @@ const JAVA_ONLY_PREFIXES = [
   'multiAddress.',
   'kerberos.',
   'sasl.',
-  'zookeeper.sasl',
+  'zookeeper.sasl.client',
   'ssl.ocsp',
   'ssl.crl',
   'ssl.context.supplier',
@@ -286,14 +313,12 @@ const JAVA_ONLY_KEYS = new Set([
   'oraclePath',
   'admin.forceHttps',
   'admin.needClientAuth',
-  'java.security.auth.login.config',
   'javax.net.debug',
   'jmx.log4j.disable',
   'nio.numSelectorThreads',
   'nio.numWorkerThreads',
   'nio.shutdownTimeout',
   'zookeeper.nio.numSelectorThreads',
-  'superUser',
 ]);
 
 export function isJavaOnly(key: string): boolean {
@@ -337,6 +362,7 @@ export function defaults(): Draft {
     juteMaxBuffer: DEFAULT_JUTE_MAXBUFFER,
     fourLetterWordWhitelist: [],
     admin: { enableServer: true, serverAddress: '0.0.0.0', serverPort: 8080, commandURL: '/commands', idleTimeout: 30000 },
+    metrics: { provider: 'default', httpHost: '0.0.0.0', httpPort: 7000, exportJvmInfo: true },
     initLimit: 10,
     syncLimit: 5,
     connectToLearnerMasterLimit: 0,
@@ -349,7 +375,10 @@ export function defaults(): Draft {
     quorumListenOnAllIPs: false,
     syncEnabled: true,
     readOnlyModeEnabled: false,
+    enforceQuota: false,
+    sasl: { serverSection: 'Server', enforceAuthEnabled: false, enforceAuthSchemes: [], sessionRequireClientSaslAuth: false },
     extendedTypesEnabled: false,
     skipACL: false,
+    sessionPasswords: 'ensembleSecret',
   };
 }

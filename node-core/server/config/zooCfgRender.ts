@@ -52,6 +52,7 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('admin.commandURL', config.admin.commandURL, d.admin.commandURL);
   putIf('admin.idleTimeout', config.admin.idleTimeout, d.admin.idleTimeout);
   putIf('readonlymode.enabled', config.readOnlyModeEnabled, d.readOnlyModeEnabled);
+  putIf('enforceQuota', config.enforceQuota, d.enforceQuota);
   if (config.superDigest !== undefined) put('DigestAuthenticationProvider.superDigest', config.superDigest);
   putIf('extendedTypesEnabled', config.extendedTypesEnabled, d.extendedTypesEnabled);
   const ssl = config.ssl;
@@ -69,6 +70,7 @@ export function renderZooCfg(config: ZooConfig): string {
   putIf('electionAlg', config.electionAlg, d.electionAlg);
   putIf('fastleader.maxNotificationInterval', config.fastleaderMaxNotificationInterval, d.fastleaderMaxNotificationInterval);
   putIf('peerType', config.peerType, d.peerType);
+  putIf('paddock.sessionPasswords', config.sessionPasswords, d.sessionPasswords);
   putIf('standaloneEnabled', config.standaloneEnabled, d.standaloneEnabled);
   putIf('reconfigEnabled', config.reconfigEnabled, d.reconfigEnabled);
   putIf('quorumListenOnAllIPs', config.quorumListenOnAllIPs, d.quorumListenOnAllIPs);

@@ -55,6 +55,14 @@ export interface AdminServerConfig {
   idleTimeout: number;
 }
 
+/** metricsProvider.*: PrometheusMetricsProvider serves GET /metrics on httpHost:httpPort. */
+export interface MetricsProviderConfig {
+  provider: 'default' | 'prometheus';
+  httpHost: string;
+  httpPort: number;
+  exportJvmInfo: boolean;
+}
+
 export interface ZooConfig {
   /** Absolute path of the file this came from (or the path given to parseZooCfg). */
   sourcePath: string;
@@ -92,6 +100,7 @@ export interface ZooConfig {
   /** Raw entries of 4lw.commands.whitelist ('*' kept as is); empty means ZooKeeper's default (srvr only). */
   fourLetterWordWhitelist: string[];
   admin: AdminServerConfig;
+  metrics: MetricsProviderConfig;
 
   initLimit: number;
   syncLimit: number;
@@ -112,9 +121,17 @@ export interface ZooConfig {
   dynamicConfigFile?: string;
 
   readOnlyModeEnabled: boolean;
+  /** zookeeper.enforceQuota: refuse a create or setData over a hard quota with QuotaExceeded. */
+  enforceQuota: boolean;
+  sasl: SaslConfig;
   superDigest?: string;
   extendedTypesEnabled: boolean;
   skipACL: boolean;
+  /**
+   * paddock.sessionPasswords: 'ensembleSecret' (passwords are an HMAC under a random per-ensemble secret) or
+   * 'zookeeper' (Apache's derivation from the session id, for ensembles with Apache members and migrations).
+   */
+  sessionPasswords: SessionPasswordMode;
 
   /** From dataDir/myid; set by loadZooCfg for ensembles, undefined otherwise. */
   myid?: number;
@@ -122,6 +139,8 @@ export interface ZooConfig {
   /** Every key as finally read (last one wins), for diagnostics and keys this module does not model. */
   raw: Record<string, string>;
 }
+
+export type SessionPasswordMode = 'ensembleSecret' | 'zookeeper';
 
 export interface ParsedZooCfg {
   config: ZooConfig;
@@ -135,3 +154,17 @@ export interface ParseOptions {
 
 export const DEFAULT_TICK_TIME = 3000;
 export const DEFAULT_JUTE_MAXBUFFER = 0xfffff;
+
+/** SASL (DIGEST-MD5) and authentication enforcement, from the keys Java reads as system properties. */
+export interface SaslConfig {
+  /** java.security.auth.login.config: the JAAS file whose server section lists the DIGEST-MD5 users. */
+  jaasConfigFile?: string;
+  /** zookeeper.sasl.serverconfig: the JAAS section of the server (default "Server"). */
+  serverSection: string;
+  /** zookeeper.superUser: the SASL user that is also the super user. */
+  superUser?: string;
+  enforceAuthEnabled: boolean;
+  enforceAuthSchemes: string[];
+  /** The older switch: the same as enforce.auth.enabled=true with enforce.auth.schemes=sasl. */
+  sessionRequireClientSaslAuth: boolean;
+}

@@ -1,9 +1,8 @@
 // The election port's connections (ZooKeeper's QuorumCnxManager): one TCP link per pair of members, greeting
 // first, then 4-byte-length-framed notifications. Only the link initiated by the higher sid survives, so two
 // members that dial each other at once end up with exactly one connection.
-import * as net from 'node:net';
-import { listenTcp } from '../listenTcp.js';
-import { OpenSockets } from '../openSockets.js';
+import type * as net from 'node:net';
+import { PeerSockets, type PeerAddress } from './peerSockets.js';
 import { FrameDecoder } from '../../jute/index.js';
 import {
   decodeElectionGreeting,
@@ -15,11 +14,7 @@ import {
 } from '../../protocol/quorumPackets.js';
 import type { Logger } from '../../log/logger.js';
 
-export interface PeerAddress {
-  sid: number;
-  host: string;
-  port: number;
-}
+export type { PeerAddress };
 
 export interface ElectionLinksOptions {
   myId: number;
@@ -35,30 +30,31 @@ export interface ElectionLinksOptions {
 const maxNotificationBytes = 512 * 1024;
 
 export class ElectionLinks {
-  private server: net.Server | undefined;
   private readonly links = new Map<number, net.Socket>();
   /** The newest notification per peer waiting for a link (ZooKeeper keeps only the latest one too). */
   private readonly pending = new Map<number, Buffer>();
   private readonly dialing = new Set<number>();
   /** Every socket, also those still dialling or greeting, so stop() reaches them all. */
-  private readonly sockets = new OpenSockets();
-  private closed = false;
+  private readonly sockets: PeerSockets;
 
-  constructor(private readonly options: ElectionLinksOptions) {}
+  constructor(private readonly options: ElectionLinksOptions) {
+    this.sockets = new PeerSockets('election', options.logger);
+  }
 
-  async start(): Promise<void> {
-    const server = net.createServer((socket) => this.accept(socket));
-    server.on('error', (error) => this.options.logger.warn(`election listener: ${error.message}`));
-    await listenTcp(server, this.options.listen.host, this.options.listen.port);
-    this.server = server;
+  private get closed(): boolean {
+    return this.sockets.isStopped;
+  }
+
+  start(): Promise<void> {
+    return this.sockets.listen(this.options.listen, (socket) => this.accept(socket));
   }
 
   /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
-    this.closed = true;
+    const stopped = this.sockets.stop();
     this.links.clear();
     this.pending.clear();
-    await this.sockets.closeNow([this.server]);
+    await stopped;
   }
 
   send(to: number, message: NotificationMessage): void {
@@ -86,12 +82,8 @@ export class ElectionLinks {
     const peer = this.peer(sid);
     if (!peer || this.dialing.has(sid) || this.closed) return;
     this.dialing.add(sid);
-    const socket = net.connect({ host: peer.host, port: peer.port });
-    this.sockets.track(socket);
-    socket.setNoDelay(true);
-    const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
+    const socket = this.sockets.dial(peer, this.options.connectTimeoutMs);
     socket.once('connect', () => {
-      clearTimeout(timeout);
       this.dialing.delete(sid);
       const { host, port } = this.options.listen;
       socket.write(
@@ -101,23 +93,11 @@ export class ElectionLinks {
       // A lower sid only announces itself; the higher peer closes this link and dials back.
       else socket.on('data', () => undefined).on('error', () => undefined);
     });
-    socket.once('error', () => {
-      clearTimeout(timeout);
-      this.dialing.delete(sid);
-    });
-    socket.once('close', () => {
-      clearTimeout(timeout);
-      this.dialing.delete(sid);
-    });
+    socket.once('error', () => this.dialing.delete(sid));
+    socket.once('close', () => this.dialing.delete(sid));
   }
 
   private accept(socket: net.Socket): void {
-    if (this.closed) {
-      socket.destroy();
-      return;
-    }
-    this.sockets.track(socket);
-    socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);

@@ -6,7 +6,8 @@ import type { Logger } from '../../log/logger.js';
 import { renderServerSpec } from '../../consensus/quorumConfig.js';
 import type { ZooConfig } from '../config/zooCfgTypes.js';
 import { ZooKeeperServer } from '../zooKeeperServer.js';
-import { fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
+import { ServerIntrospectionView, fourLetterWordsFor, startAdminServer } from '../serverIntrospection.js';
+import { MetricsServer } from '../metricsServer.js';
 import type { ServerRole } from '../serverRole.js';
 import type { AdminServer, JsonObject } from '../adminServer.js';
 import type { CommitPath } from '../commitPath.js';
@@ -21,14 +22,17 @@ import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
-import { deserializeSnapshot, serializeSnapshot } from '../../tree/snapshotCodec.js';
-import { OpCode } from '../../protocol/index.js';
+import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
+import { snapshotOf } from './quorumPacketStream.js';
+import { snapshotWire } from './snapshotTransfer.js';
+import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 import type { ServerState } from '../introspection.js';
 import type { ConfigChange } from '../../consensus/quorumConfig.js';
 import { configChangeOfEntry } from '../../txn/reconfigTxn.js';
 import { adoptStoredMembership, activateMembership } from './reconfigMembership.js';
+import { SessionSecretSync, liveSessionsAfter } from './sessionSecretSync.js';
 import type { DiskFailureHandler } from '../diskFailure.js';
 
 /** The leader's commit path: a prepared transaction becomes a proposal; the core's commit actions apply it. */
@@ -53,6 +57,7 @@ export class EnsembleMember {
   private election!: ElectionLinks;
   private quorum!: QuorumLinks;
   private admin: AdminServer | undefined;
+  private metrics: MetricsServer | undefined;
   private readonly commitPath = new QuorumCommitPath(this);
   private readonly myId: number;
   private configData: Buffer;
@@ -65,6 +70,8 @@ export class EnsembleMember {
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
+  /** The last SNAP's snapshot, decoded by the link as it arrived; the core's installSnapshot action installs it. */
+  private receivedSnapshot: { zxid: bigint; snapshot: LoadedSnapshot } | null = null;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -72,6 +79,7 @@ export class EnsembleMember {
   private ownsWrites = false;
   private zxidFloor = 0n;
   private readonly memberSessions: MemberSessions;
+  private readonly secretSync: SessionSecretSync;
   readonly elections = new ElectionHistory();
 
   constructor(
@@ -96,6 +104,13 @@ export class EnsembleMember {
     this.configData =
       stored ?? Buffer.from(`${config.servers.map((s) => `server.${s.id}=${renderServerSpec(s)}`).join('\n')}\nversion=0`);
     this.versionDir = join(config.dataDir, 'version-2');
+    this.secretSync = new SessionSecretSync({
+      passwords: this.server.passwords,
+      logger,
+      liveSessions: () => liveSessionsAfter(this.server.database.sessions.keys(), this.unapplied),
+      leaderId: () => this.peer?.leaderId ?? null,
+      persist: () => this.persistOutOfBand(() => this.server.passwords.persist()),
+    });
   }
 
   private get me() {
@@ -154,9 +169,16 @@ export class EnsembleMember {
       peers: Object.assign(this.quorumPeers, this.peers('quorumPort')),
       acceptUnknownPeers: this.config.reconfigEnabled,
       logger: this.logger.child('quorum'),
-      onPacket: (from, packet) => this.executor.receivePacket(from, packet),
+      onPacket: (from, packet) => {
+        if (this.secretSync.receive(from, packet)) return;
+        const snapshot = snapshotOf(packet);
+        if (snapshot !== undefined) this.receivedSnapshot = { zxid: packet.zxid, snapshot };
+        this.executor.receivePacket(from, packet);
+      },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
     });
+    // ZooKeeper starts its metrics provider first: a metrics port it cannot bind stops the member before it votes.
+    this.metrics = await MetricsServer.start(new ServerIntrospectionView(this.server));
     await this.election.start();
     await this.quorum.start();
     await this.server.listen();
@@ -194,6 +216,7 @@ export class EnsembleMember {
     clearTimeout(this.readOnlyTimer);
     await Promise.all([
       this.admin?.stop(),
+      this.metrics?.stop(),
       this.election?.stop(),
       this.quorum?.stop(),
       this.server.closeClientPorts(),
@@ -223,7 +246,11 @@ export class EnsembleMember {
     return {
       now: () => Date.now(),
       sendNotification: (to, notification) => this.election.send(to, toWireNotification(notification, this.configData)),
-      sendPacket: (to, packet) => this.quorum.send(to, packet),
+      sendPacket: (to, packet) => {
+        const secret = packet.type === QuorumPacketType.NEWLEADER ? this.secretSync.packetBeforeNewLeader() : undefined;
+        if (secret !== undefined) this.quorum.send(to, secret);
+        this.quorum.send(to, packet);
+      },
       connectToLeader: (leader) => this.quorum.connectToLeader(leader),
       closeLink: (peer) => this.quorum.close(peer),
       sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
@@ -232,7 +259,7 @@ export class EnsembleMember {
       serving: (epoch) => this.becomeServing(epoch),
       stateChanged: (state, leader, reason) => this.changeState(state, leader, reason),
       configActivated: (change) => this.activateConfig(change),
-      leaderReceivedRequest: (from, data) => this.receiveForwarded(from, data),
+      leaderReceivedRequest: (from, data, authinfo) => this.receiveForwarded(from, data, authinfo),
       learnerPing: (_from, data) => {
         for (const sessionId of decodeSessionTouches(data)) this.server.sessions.touch(sessionId, Date.now());
       },
@@ -287,6 +314,13 @@ export class EnsembleMember {
     );
   }
 
+  /** Disk work outside the core's actions (the session secret), ordered with them: later actions wait for it. */
+  private persistOutOfBand(write: () => Promise<void>): void {
+    this.diskTail = this.diskTail.then(write);
+    this.diskBarrier = this.diskTail;
+    this.diskTail.catch((error: unknown) => this.diskFailed(error));
+  }
+
   private async performDisk(action: Exclude<DiskAction, { kind: 'logTxns' }>): Promise<void> {
     const database = this.server.database;
     switch (action.kind) {
@@ -304,7 +338,7 @@ export class EnsembleMember {
         // snapshot (atomically renamed into place) supersedes everything before it; then the txns that follow it.
         await database.log.truncateAfter(action.zxid < database.log.lastZxid() ? action.zxid : database.log.lastZxid());
         database.log.roll();
-        await database.snapshots.writeSnapshot(action.zxid, action.snapshot);
+        await database.writeSnapshot();
         await Promise.all(action.txns.filter((t) => t.zxid > database.log.lastZxid()).map((t) => database.log.append(t.data)));
         return;
     }
@@ -340,8 +374,11 @@ export class EnsembleMember {
     }
   }
 
-  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer, txns: readonly Txn[]): void {
-    const restored = deserializeSnapshot(snapshot);
+  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer | null, txns: readonly Txn[]): void {
+    const received = this.receivedSnapshot;
+    this.receivedSnapshot = null;
+    if (snapshot === null && received?.zxid !== zxid) throw new Error(`no snapshot received for the SNAP at ${zxidHex(zxid)}`);
+    const restored = snapshot === null ? received!.snapshot : deserializeSnapshot(snapshot);
     restored.tree.lastProcessedZxid = zxid;
     this.server.database.replaceState(restored.tree, restored.sessions);
     this.server.sessions.clearAll();
@@ -357,8 +394,10 @@ export class EnsembleMember {
     if (database.lastProcessedZxid !== zxid) {
       this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
     }
-    const body = Buffer.concat([...serializeSnapshot(database.tree, new Map(database.sessions))]);
-    this.quorum.send(to, { type: QuorumPacketType.SNAP, zxid, data: body, authinfo: [] });
+    const wire = snapshotWire(database, zxid);
+    this.quorum.sendBytes(to, wire.packet);
+    for (const chunk of wire.body) this.quorum.sendBytes(to, chunk);
+    this.quorum.sendBytes(to, wire.signature);
   }
 
   // ---- serving ----
@@ -382,6 +421,7 @@ export class EnsembleMember {
       // Sessions known from the transactions get a full timeout from now, as ZooKeeper's new leader gives them.
       for (const sessionId of server.database.sessions.keys()) server.sessions.touch(sessionId, Date.now());
     } else {
+      this.secretSync.servingAsLearner();
       server.pipeline.forwardWritesTo((request) => this.forward(request));
       server.pipeline.routeSyncsThrough(() => this.forwardSync());
     }
@@ -403,6 +443,7 @@ export class EnsembleMember {
 
   private changeState(state: string, leader: number | null, reason?: string): void {
     this.stopServing(reason ?? `now ${state}`);
+    this.secretSync.stateChanged(state);
     clearTimeout(this.readOnlyTimer);
     if (state === 'looking' && this.config.readOnlyModeEnabled) this.scheduleReadOnlyMode();
     if (state === 'looking') this.elections.started(reason);
@@ -424,7 +465,8 @@ export class EnsembleMember {
   }
 
   private forward(request: WriteRequest): void {
-    if (!this.executor.forwardRequest(encodeForwardedRequest(request))) this.stopServing('the leader link is not ready for requests');
+    const { data, authinfo } = encodeForwardedRequest(request);
+    if (!this.executor.forwardRequest(data, authinfo)) this.stopServing('the leader link is not ready for requests');
   }
 
   private forwardSync(): void {
@@ -432,10 +474,10 @@ export class EnsembleMember {
     this.forward(request);
   }
 
-  private receiveForwarded(from: number, data: Buffer): void {
+  private receiveForwarded(from: number, data: Buffer, authInfo: Id[]): void {
     let request: WriteRequest;
     try {
-      request = decodeForwardedRequest(data);
+      request = decodeForwardedRequest(data, authInfo);
     } catch (error) {
       this.logger.warn(`malformed request forwarded by ${from}: ${error instanceof Error ? error.message : String(error)}`);
       return;

@@ -1,25 +1,26 @@
-// What a learner sends its leader in a REQUEST packet, in PING replies and in REVALIDATE (and the leader's answer). The request keeps ZooKeeper's
-// (sessionId, cxid, type, body) order; the connection's auth ids ride in front of the body because the consensus
-// core passes the packet's data, not its authinfo, to the leader's shell.
+// What a learner sends its leader in a REQUEST packet, in PING replies and in REVALIDATE (and the leader's answer),
+// as Java's Learner writes them: a REQUEST's data is (long sessionId, int cxid, int type, the request record as the
+// client sent it, or the int timeout of a createSession), and the connection's auth ids travel in the packet's
+// authinfo vector, so Paddock and Apache ZooKeeper members forward requests to each other.
 import { JuteReader, JuteWriter } from '../../jute/index.js';
-import { IdCodec, OpCode, readRequestBody, writeRequestBody } from '../../protocol/index.js';
+import { OpCode, readRequestBody, writeRequestBody, type Id } from '../../protocol/index.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
 
-export function encodeForwardedRequest(request: WriteRequest): Buffer {
+/** The REQUEST packet's data and authinfo; a createSession carries none (null), as ZooKeeper submits it. */
+export function encodeForwardedRequest(request: WriteRequest): { data: Buffer; authinfo: Id[] | null } {
   const writer = new JuteWriter(128);
   writer.writeLong(request.sessionId).writeInt(request.cxid).writeInt(request.type);
-  writer.writeVector(request.authInfo, (w, id) => IdCodec.write(w, id));
   if (request.type === OpCode.createSession) writer.writeInt((request.body as { timeOut: number }).timeOut);
   else if (request.type !== OpCode.closeSession) writeRequestBody(request.type, writer, request.body);
-  return writer.toBuffer();
+  const authinfo = request.type === OpCode.createSession ? null : [...request.authInfo];
+  return { data: writer.toBuffer(), authinfo };
 }
 
-export function decodeForwardedRequest(data: Buffer): WriteRequest {
+export function decodeForwardedRequest(data: Buffer, authInfo: Id[]): WriteRequest {
   const reader = new JuteReader(data);
   const sessionId = reader.readLong();
   const cxid = reader.readInt();
   const type = reader.readInt();
-  const authInfo = reader.readVector((r) => IdCodec.read(r));
   let body: unknown = null;
   if (type === OpCode.createSession) body = { timeOut: reader.readInt() };
   else if (type !== OpCode.closeSession) body = readRequestBody(type, reader);

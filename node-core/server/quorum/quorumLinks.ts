@@ -1,12 +1,10 @@
 // The quorum port's links: every member listens for learners (a member that is not leading refuses them through
 // its consensus core), and a learner dials its leader. Packets to a link still being dialled queue behind it.
-import * as net from 'node:net';
-import { listenTcp } from '../listenTcp.js';
-import { OpenSockets } from '../openSockets.js';
+import type * as net from 'node:net';
 import { encodeQuorumPacket, decodeLearnerInfo, QuorumPacketType, type QuorumPacket } from '../../protocol/quorumPackets.js';
 import type { Logger } from '../../log/logger.js';
 import { QuorumPacketStream } from './quorumPacketStream.js';
-import type { PeerAddress } from './electionLinks.js';
+import { PeerSockets, type PeerAddress } from './peerSockets.js';
 
 export interface QuorumLinksOptions {
   myId: number;
@@ -15,6 +13,8 @@ export interface QuorumLinksOptions {
   logger: Logger;
   onPacket(from: number, packet: QuorumPacket): void;
   onLinkClosed(peer: number): void;
+  /** Snapshot bytes arrived from the leader (a SNAP in progress): the leader is alive though no packet can arrive. */
+  onSyncProgress?(from: number): void;
   connectTimeoutMs?: number;
   /** reconfigEnabled: a learner not (yet) in our configuration may connect, as a joiner syncs before its reconfig. */
   acceptUnknownPeers?: boolean;
@@ -28,55 +28,51 @@ interface Link {
 }
 
 export class QuorumLinks {
-  private server: net.Server | undefined;
   private readonly links = new Map<number, Link>();
   /** Every socket, also those not yet a link (an incoming one before its LEARNERINFO), so stop() reaches them all. */
-  private readonly sockets = new OpenSockets();
-  private closed = false;
+  private readonly sockets: PeerSockets;
 
-  constructor(private readonly options: QuorumLinksOptions) {}
+  constructor(private readonly options: QuorumLinksOptions) {
+    this.sockets = new PeerSockets('quorum', options.logger);
+  }
 
-  async start(): Promise<void> {
-    const server = net.createServer((socket) => this.accept(socket));
-    server.on('error', (error) => this.options.logger.warn(`quorum listener: ${error.message}`));
-    await listenTcp(server, this.options.listen.host, this.options.listen.port);
-    this.server = server;
+  start(): Promise<void> {
+    return this.sockets.listen(this.options.listen, (socket) => this.accept(socket));
   }
 
   /** Destroys every link at once, as ZooKeeper's shutdown closes them. */
   async stop(): Promise<void> {
-    this.closed = true;
+    const stopped = this.sockets.stop();
     this.links.clear();
-    await this.sockets.closeNow([this.server]);
+    await stopped;
   }
 
   connectToLeader(leader: number): void {
     const peer = this.options.peers.find((p) => p.sid === leader);
-    if (!peer || this.closed) {
+    if (!peer || this.sockets.isStopped) {
       queueMicrotask(() => this.options.onLinkClosed(leader));
       return;
     }
     this.close(leader);
-    const socket = net.connect({ host: peer.host, port: peer.port });
-    this.sockets.track(socket);
-    socket.setNoDelay(true);
+    const socket = this.sockets.dial(peer, this.options.connectTimeoutMs);
     const link: Link = { socket, connected: false, queue: [] };
     this.links.set(leader, link);
-    const timeout = setTimeout(() => socket.destroy(), this.options.connectTimeoutMs ?? 5_000);
     socket.once('connect', () => {
-      clearTimeout(timeout);
       link.connected = true;
       for (const bytes of link.queue) socket.write(bytes);
       link.queue = [];
     });
     this.wire(leader, link);
-    socket.once('close', () => clearTimeout(timeout));
   }
 
   send(to: number, packet: QuorumPacket): void {
+    this.sendBytes(to, encodeQuorumPacket(packet));
+  }
+
+  /** Bytes that are not a packet of their own: a SNAP's snapshot body and signature follow its packet raw. */
+  sendBytes(to: number, bytes: Buffer): void {
     const link = this.links.get(to);
     if (!link) return;
-    const bytes = encodeQuorumPacket(packet);
     if (!link.connected) {
       link.queue.push(bytes);
       return;
@@ -103,12 +99,6 @@ export class QuorumLinks {
 
   /** A learner's link: its first packet (FOLLOWERINFO/OBSERVERINFO) names its sid. */
   private accept(socket: net.Socket): void {
-    if (this.closed) {
-      socket.destroy();
-      return;
-    }
-    this.sockets.track(socket);
-    socket.setNoDelay(true);
     const stream = new QuorumPacketStream();
     let sid: number | undefined;
     socket.on('data', (chunk: Buffer) => {
@@ -146,7 +136,7 @@ export class QuorumLinks {
   }
 
   private wire(peer: number, link: Link): void {
-    const stream = new QuorumPacketStream();
+    const stream = new QuorumPacketStream({ snapshots: true, onSnapshotBytes: () => this.options.onSyncProgress?.(peer) });
     link.socket.on('data', (chunk: Buffer) => {
       let packets: QuorumPacket[];
       try {

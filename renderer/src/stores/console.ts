@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/apiConnection.js';
 import { errorText } from '../api/apiErrors.js';
+import { perConnection } from './perConnection.js';
 
 export interface ConsoleEntry {
   command: string;
@@ -42,13 +43,4 @@ function createConsoleStore(connectionId: string) {
   });
 }
 
-const stores = new Map<string, ReturnType<typeof createConsoleStore>>();
-
-export function useConsoleStore(connectionId: string) {
-  let store = stores.get(connectionId);
-  if (store === undefined) {
-    store = createConsoleStore(connectionId);
-    stores.set(connectionId, store);
-  }
-  return store();
-}
+export const useConsoleStore = perConnection(createConsoleStore);

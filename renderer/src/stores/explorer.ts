@@ -8,6 +8,7 @@ import { api } from '../api/apiConnection.js';
 import { apiErrorOf, errorText, noNodeCode } from '../api/apiErrors.js';
 import { ancestorsOf, parentOf } from '../data/paths.js';
 import { flattenTree, loadedCoverage, pageSize, type Listing, type TreeRow } from '../data/treeRows.js';
+import { perConnection } from './perConnection.js';
 
 /** Below this many children an active filter fetches every page so it sees all names. */
 const filterFetchAllLimit = 5000;
@@ -237,13 +238,4 @@ function createExplorerStore(connectionId: string) {
   });
 }
 
-const stores = new Map<string, ReturnType<typeof createExplorerStore>>();
-
-export function useExplorerStore(connectionId: string) {
-  let store = stores.get(connectionId);
-  if (store === undefined) {
-    store = createExplorerStore(connectionId);
-    stores.set(connectionId, store);
-  }
-  return store();
-}
+export const useExplorerStore = perConnection(createExplorerStore);

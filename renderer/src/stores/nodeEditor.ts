@@ -8,6 +8,7 @@ import { apiErrorOf, badVersionCode, errorText } from '../api/apiErrors.js';
 import type { Charset } from '../data/bytes.js';
 import { parentOf } from '../data/paths.js';
 import { defaultView, encodeEdited, renderData, type DataView } from '../data/dataViews.js';
+import { perConnection } from './perConnection.js';
 
 export interface Conflict {
   /** The user's text, in the view it was written in. */
@@ -236,13 +237,4 @@ function createNodeEditorStore(connectionId: string) {
   });
 }
 
-const stores = new Map<string, ReturnType<typeof createNodeEditorStore>>();
-
-export function useNodeEditorStore(connectionId: string) {
-  let store = stores.get(connectionId);
-  if (store === undefined) {
-    store = createNodeEditorStore(connectionId);
-    stores.set(connectionId, store);
-  }
-  return store();
-}
+export const useNodeEditorStore = perConnection(createNodeEditorStore);

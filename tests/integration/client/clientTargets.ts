@@ -22,14 +22,7 @@ export function connectClient(connectString: string, options: ZkClientOptions = 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls until check() is true (or throws after timeoutMs). */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export { eventually } from '../../helpers/eventually.js';
 
 export function hostAndPort(hostPort: string): { host: string; port: number } {
   const colon = hostPort.lastIndexOf(':');

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ZkClient } from '../../../node-core/client/index.js';
 import type { MemberState } from '../../../node-core/cluster/index.js';
+import { eventually } from '../../helpers/eventually.js';
 
 /** False for a pid that is gone or a zombie (exited, waiting to be reaped by a parent that may never do it). */
 export function processAlive(pid: number): boolean {
@@ -38,12 +39,8 @@ export function processesMentioning(dir: string): number[] {
   return found;
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return eventually(check, timeoutMs, what, 100);
 }
 
 /** Creates a znode through one member (it must reach a quorum to succeed) and returns its path. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPaddock } from '../../helpers/paddockServer.js';
-import { serverMode } from '../../helpers/fourLetterWord.js';
+import { modeOf, waitForModes } from '../../helpers/ensembleModes.js';
 import type { ZkMember, ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
@@ -23,19 +23,6 @@ async function client(connectString: string): Promise<ZkClient> {
   const c = await ZkClient.connect(connectString, { sessionTimeout: 10_000 });
   clients.push(c);
   return c;
-}
-
-const modeOf = (m: ZkMember) => (m.pid === undefined ? Promise.resolve(undefined) : serverMode('127.0.0.1', m.clientPort).catch(() => undefined));
-
-async function waitForModes(t: ZkTarget, expected: string[], timeoutMs = 20_000): Promise<(string | undefined)[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const modes = await Promise.all(t.members.map(modeOf));
-    const present = modes.filter((m): m is string => m !== undefined).sort();
-    if (JSON.stringify(present) === JSON.stringify([...expected].sort())) return modes;
-    if (Date.now() > deadline) throw new Error(`modes ${JSON.stringify(modes)}, wanted ${JSON.stringify(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe.each([3, 5])('a %i-node Paddock ensemble', (size) => {

@@ -3,6 +3,7 @@
 // quorum alone, and it cannot keep writes going once the voters lose their majority. Run against Apache ZooKeeper
 // and Paddock with the same assertions.
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../helpers/polling.js';
 import { serverMode } from '../../helpers/fourLetterWord.js';
 import { compatTargets, startTarget, type ZkMember, type ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
@@ -23,18 +24,7 @@ async function client(connectString: string, sessionTimeout = 10_000): Promise<Z
   return c;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const modeOf = (m: ZkMember) => (m.pid === undefined ? Promise.resolve(undefined) : serverMode('127.0.0.1', m.clientPort).catch(() => undefined));
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
 
 function mntrValue(text: string, key: string): string | undefined {
   return new RegExp(`^${key}\\t(.*)$`, 'm').exec(text)?.[1];

@@ -6,10 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { fourLetterWord, serverMode } from '../../helpers/fourLetterWord.js';
+import { codeOf, waitFor } from '../../helpers/polling.js';
 import { compatTargets, startTarget, type ZkMember, type ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { ZkConnection } from '../../../node-core/client/zkConnection.js';
-import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
+import { ErrorCode } from '../../../node-core/protocol/index.js';
 
 let target: ZkTarget | undefined;
 const clients: ZkClient[] = [];
@@ -20,24 +21,7 @@ afterEach(async () => {
   target = undefined;
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isro = (m: ZkMember) => fourLetterWord('127.0.0.1', m.clientPort, 'isro').catch(() => 'down');
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof KeeperError ? error.code : String(error)),
-  );
 
 /** Sends a bare ConnectRequest and returns the first frame the server answers with, or 'closed'. */
 function firstFrame(port: number, readOnly: boolean): Promise<Buffer | 'closed'> {

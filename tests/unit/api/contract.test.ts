@@ -1,6 +1,6 @@
 // The boundary validators: every bad shape is reported with the field it concerns, and good params pass unchanged.
 import { describe, expect, it } from 'vitest';
-import { isApiMethod, paramSchemas, validateParams } from '../../../node-core/api/contract.js';
+import { isApiMethod, paramSchemas, validateParams } from '../../../node-core/api/contractSchema.js';
 
 describe('validateParams', () => {
   it('accepts well-formed params and drops nothing', () => {

@@ -164,6 +164,33 @@ describe('Leader synchronisation', () => {
     leader.receive(3, packet(T.ACK, E2), 12);
     expect(ctx.sent(3).map((p) => typeName(p.type))).toEqual(['LEADERINFO', 'DIFF', 'NEWLEADER', 'UPTODATE']);
   });
+
+  it('holds COMMITs back from a learner between NEWLEADER and UPTODATE and sends them, in order, after UPTODATE', () => {
+    // ZooKeeper 3.8.0 followers die on a COMMIT in that window (Learner.syncWithLeader dereferences a null proposal)
+    const { ctx, leader } = established([1, 2, 3], [2]);
+    const first = leader.propose(Buffer.from('a'))!;
+    leader.receive(3, info(3, 1n), 10);
+    leader.receive(3, ackEpoch(0x100000003n, 1), 11);
+    expect(ctx.sent(3).map((p) => typeName(p.type))).toEqual(['LEADERINFO', 'DIFF', 'PROPOSAL', 'NEWLEADER']);
+    ctx.take();
+    const second = leader.propose(Buffer.from('b'))!;
+    completeAll(ctx, leader, 12);
+    leader.receive(2, packet(T.ACK, first), 13);
+    leader.receive(2, packet(T.ACK, second), 13);
+    expect(ctx.sent(2).map((p) => [typeName(p.type), p.zxid])).toEqual([
+      ['PROPOSAL', second],
+      ['COMMIT', first],
+      ['COMMIT', second],
+    ]);
+    expect(ctx.sent(3).map((p) => typeName(p.type))).toEqual(['PROPOSAL']);
+    ctx.take();
+    leader.receive(3, packet(T.ACK, E2), 14);
+    expect(ctx.sent(3).map((p) => [typeName(p.type), p.zxid])).toEqual([
+      ['UPTODATE', second],
+      ['COMMIT', first],
+      ['COMMIT', second],
+    ]);
+  });
 });
 
 describe('Leader broadcast', () => {
@@ -228,10 +255,11 @@ describe('Leader broadcast', () => {
 
   it('hands forwarded requests and ping payloads to the shell', () => {
     const { ctx, leader } = established([1, 2, 3], [2]);
-    leader.receive(2, packet(T.REQUEST, -1n, Buffer.from('req')), 10);
+    const auth = [{ scheme: 'digest', id: 'u:x' }];
+    leader.receive(2, { ...packet(T.REQUEST, -1n, Buffer.from('req')), authinfo: auth }, 10);
     leader.receive(2, packet(T.PING, 0n, Buffer.from('sessions')), 10);
     expect(ctx.actions).toEqual([
-      { kind: 'leaderReceivedRequest', from: 2, data: Buffer.from('req') },
+      { kind: 'leaderReceivedRequest', from: 2, data: Buffer.from('req'), authinfo: auth },
       { kind: 'learnerPing', from: 2, data: Buffer.from('sessions') },
     ]);
   });

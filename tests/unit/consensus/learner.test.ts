@@ -159,6 +159,20 @@ describe('Learner synchronisation (ZOOKEEPER-3911/4643/4646 ordering)', () => {
     expect(ctx.history.lastZxid).toBe(0x10000000an);
   });
 
+  it("skips the txns a ZooKeeper leader forwards after a SNAP that the snapshot already holds", () => {
+    // Java's LearnerHandler starts forwarding at the zxid it read first and reads the SNAP zxid later (3.8.0)
+    const { ctx, learner } = discovered();
+    learner.receive(packet(T.SNAP, 0x100000009n, null), 2);
+    learner.receive(packet(T.PROPOSAL, 0x100000008n, Buffer.from('old')), 2);
+    learner.receive(packet(T.COMMIT, 0x100000008n), 2);
+    learner.receive(packet(T.PROPOSAL, 0x100000009n, Buffer.from('old too')), 2);
+    learner.receive(packet(T.COMMIT, 0x100000009n), 2);
+    learner.receive(packet(T.PROPOSAL, 0x10000000an, Buffer.from('y')), 2);
+    learner.receive(packet(T.NEWLEADER, E2), 3);
+    expect(learner.failure).toBeNull();
+    expect(ctx.actions).toEqual([{ kind: 'installSnapshot', zxid: 0x100000009n, snapshot: null, txns: [txn(0x10000000an, 'y')], ticket: 2 }]);
+  });
+
   it('rejects packets out of protocol order', () => {
     const { learner } = discovered();
     learner.receive(packet(T.PROPOSAL, 0x200000001n, Buffer.from('a')), 2);
@@ -198,10 +212,12 @@ describe('Learner broadcast', () => {
     learner.receive(packet(T.PING, 0x200000000n), 10);
     expect(ctx.sent(1)).toEqual([packet(T.PING, 0x200000000n, Buffer.from('touch'))]);
     ctx.take();
-    expect(learner.forwardRequest(Buffer.from('req'))).toBe(true);
-    expect(ctx.sent(1)).toEqual([packet(T.REQUEST, -1n, Buffer.from('req'))]);
+    const auth = [{ scheme: 'ip', id: '127.0.0.1' }];
+    expect(learner.forwardRequest(Buffer.from('req'), auth)).toBe(true);
+    // the auth ids ride in the packet's authinfo, as Java's Learner.request writes them
+    expect(ctx.sent(1)).toEqual([{ ...packet(T.REQUEST, -1n, Buffer.from('req')), authinfo: auth }]);
     const { learner: syncing } = discovered();
-    expect(syncing.forwardRequest(Buffer.from('req'))).toBe(false);
+    expect(syncing.forwardRequest(Buffer.from('req'), [])).toBe(false);
   });
 
   it('reports a SYNC answer to the shell', () => {

@@ -15,6 +15,7 @@ import {
   type QuorumPacket,
 } from '../../../node-core/protocol/quorumPackets.js';
 import { QuorumPacketStream } from '../../../node-core/server/quorum/quorumPacketStream.js';
+import { decodeForwardedRequest, encodeForwardedRequest } from '../../../node-core/server/quorum/forwardedRequest.js';
 import { decodeTxnEntry } from '../../../node-core/txn/txnRecords.js';
 
 interface Fixture {
@@ -126,6 +127,17 @@ describe('quorum connections of Apache ZooKeeper 3.8 followers to their leader',
         expect(shapes.map((s) => s.type)).toEqual([-10, 1, 5, 1, 2, 2, -11]);
         expect(new Set(shapes.map((s) => s.session)).size).toBe(1);
         for (const p of requests) expect(p.zxid).toBe(-1n);
+      });
+
+      it("Paddock's forwarded-request codec reads Java's REQUESTs and writes the same bytes back", () => {
+        const requests = fromLearner.filter((p) => p.type === T.REQUEST);
+        for (const packet of requests) {
+          const request = decodeForwardedRequest(packet.data!, packet.authinfo ?? []);
+          expect(request.authInfo, 'Java sends the connection auth ids in authinfo').toEqual(packet.authinfo ?? []);
+          expect(encodeForwardedRequest(request)).toEqual({ data: packet.data, authinfo: packet.authinfo });
+        }
+        const created = requests.map((p) => decodeForwardedRequest(p.data!, [])).find((r) => r.type === -10);
+        if (link.from === fixture.writesThroughFollower.follower) expect(created?.body).toEqual({ timeOut: expect.any(Number) });
       });
     });
   }

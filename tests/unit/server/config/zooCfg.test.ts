@@ -7,21 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseProperties } from '../../../../node-core/server/config/javaProperties.js';
 import { loadZooCfg, parseZooCfg } from '../../../../node-core/server/config/zooCfg.js';
 import { renderConfForConfCommand, renderZooCfg } from '../../../../node-core/server/config/zooCfgRender.js';
-import { ConfigError, type ZooConfig } from '../../../../node-core/server/config/zooCfgTypes.js';
+import type { ZooConfig } from '../../../../node-core/server/config/zooCfgTypes.js';
+import { configErrorOf } from './configErrorOf.js';
 
 const FILE = '/etc/paddock/zoo.cfg';
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/zk38/${name}`, import.meta.url), 'utf8');
 const parse = (text: string) => parseZooCfg(text, FILE, { cwd: '/srv' });
 
-function errorOf(text: string): ConfigError {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (text: string) => configErrorOf(() => parse(text));
 
 describe('Properties syntax', () => {
   it('accepts =, : and whitespace separators, comments, continuations and escapes', () => {
@@ -157,6 +150,7 @@ describe('validation errors name file:line: key', () => {
     ['dataDir=/d\nclientPortAddress=127.0.0.1\n', `${FILE}:2: clientPortAddress: `, /clientPort is not set/],
     ['dataDir=/d\nadmin.commandURL=commands\n', `${FILE}:2: admin.commandURL: `, /must start with/],
     ['dataDir=/d\nsnapCount=1\n', `${FILE}:2: snapCount: `, /at least 2/],
+    ['dataDir=/d\nclientPort=1\npaddock.sessionPasswords=apache\n', `${FILE}:3: paddock.sessionPasswords: `, /'ensembleSecret' or 'zookeeper'/],
     ['dataDir=/d\nssl.clientAuth=maybe\n', `${FILE}:2: ssl.clientAuth: `, /need, want or none/],
     ['dataDir=/d\nserver.1=a:1:2\nserver.2=a:2:3\n', `${FILE}:3: server.2: `, /already used/],
     ['dataDir=/d\ndynamicConfigFile=/x\nserver.1=a:1:2\n', `${FILE}:3: server.1: `, /separate dynamic config/],
@@ -183,9 +177,9 @@ describe('warnings, never failures, for keys Paddock does not use', () => {
         'dataDir=/d',
         'clientPort=2181',
         'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
-        'authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider',
-        'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
-        'metricsProvider.httpPort=7000',
+        'authProvider.1=com.example.LdapAuthenticationProvider',
+        'metricsProvider.numWorkerThreads=2',
+        'metricsProvider.maxQueueSize=1000',
         'sslQuorum=true',
         'quorum.auth.enableSasl=true',
         'jvm.pause.monitor=true',
@@ -196,8 +190,8 @@ describe('warnings, never failures, for keys Paddock does not use', () => {
     expect(warnings.map((w) => [w.line, w.key])).toEqual([
       [3, 'serverCnxnFactory'],
       [4, 'authProvider.1'],
-      [5, 'metricsProvider.className'],
-      [6, 'metricsProvider.httpPort'],
+      [5, 'metricsProvider.numWorkerThreads'],
+      [6, 'metricsProvider.maxQueueSize'],
       [7, 'sslQuorum'],
       [8, 'quorum.auth.enableSasl'],
       [9, 'jvm.pause.monitor'],
@@ -440,5 +434,17 @@ describe('fastleader.maxNotificationInterval', () => {
     expect(java.config.fastleaderMaxNotificationInterval).toBe(3000);
     expect(renderZooCfg(plain.config)).toMatch(/^fastleader\.maxNotificationInterval=5000$/m);
     expect(errorOf('dataDir=/d\nfastleader.maxNotificationInterval=-1\n').message).toMatch(/fastleader\.maxNotificationInterval/);
+  });
+});
+
+describe('paddock.sessionPasswords', () => {
+  it('defaults to ensembleSecret, reads zookeeper, and renders only a value that differs from the default', () => {
+    const plain = parse('dataDir=/d\nclientPort=2181\n');
+    expect(plain.config.sessionPasswords).toBe('ensembleSecret');
+    expect(renderZooCfg(plain.config)).not.toMatch(/sessionPasswords/);
+    const zk = parse('dataDir=/d\nclientPort=2181\npaddock.sessionPasswords=zookeeper\n');
+    expect(zk.warnings).toEqual([]);
+    expect(zk.config.sessionPasswords).toBe('zookeeper');
+    expect(renderZooCfg(zk.config)).toMatch(/^paddock\.sessionPasswords=zookeeper$/m);
   });
 });
