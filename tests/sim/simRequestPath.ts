@@ -4,7 +4,7 @@
 // invariants are checked here: members that applied the same zxid hold identical trees (digest), and the committed
 // history is the one each request's fate is looked up in (for the linearizability check of reply-less operations).
 import { zxidHex } from '../../node-core/consensus/index.js';
-import { OpCode, type GetDataResponse } from '../../node-core/protocol/index.js';
+import { OpCode, type GetDataResponse, type Id } from '../../node-core/protocol/index.js';
 import { decodeForwardedRequest, encodeForwardedRequest } from '../../node-core/server/quorum/forwardedRequest.js';
 import { SessionTracker } from '../../node-core/server/sessionTracker.js';
 import { processRead } from '../../node-core/tree/readRequests.js';
@@ -158,8 +158,8 @@ export class SimRequestPath {
   }
 
   /** A learner's REQUEST packet reached the leader. */
-  forwarded(member: ServingMember, from: number, data: Buffer): void {
-    this.leaderReceived(member, decodeForwardedRequest(data), from);
+  forwarded(member: ServingMember, from: number, data: Buffer, authInfo: Id[]): void {
+    this.leaderReceived(member, decodeForwardedRequest(data, authInfo), from);
   }
 
   /** One client acts (the leaders first expire sessions that went quiet). */
@@ -216,7 +216,10 @@ export class SimRequestPath {
     if (!member.alive || member.executor === null || !member.serving) return false;
     let taken: boolean;
     if (member.peer?.state === 'leading') taken = this.leaderReceived(member, request, null);
-    else taken = member.executor.forwardRequest(encodeForwardedRequest(request));
+    else {
+      const { data, authinfo } = encodeForwardedRequest(request);
+      taken = member.executor.forwardRequest(data, authinfo);
+    }
     if (taken) member.pending.set(requestKey(request.sessionId, request.cxid), handler);
     return taken;
   }

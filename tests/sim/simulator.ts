@@ -266,7 +266,7 @@ export class Simulation {
         this.note(`config ${member.id}: voters=${change.voters.join(',')} observers=${change.observers.join(',') || '-'} version=${zxidHex(change.version)}`);
       },
       // Session revalidation and syncs are not simulated.
-      leaderReceivedRequest: (from, data) => this.requests.forwarded(member, from, data),
+      leaderReceivedRequest: (from, data, authInfo) => this.requests.forwarded(member, from, data, authInfo),
       learnerPing: () => undefined,
       revalidateSession: () => undefined,
       sessionRevalidated: () => undefined,
