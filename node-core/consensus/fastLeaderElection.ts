@@ -156,8 +156,11 @@ export class FastLeaderElection {
 
   receive(from: number, n: Notification, now: number): ElectionAction[] {
     if (!this.voters.has(from)) {
-      // A non-voter (observer) learns the leader from our answers; it never sends us anything we count.
-      this.reply(from);
+      // A non-voter (observer) learns the leader from our answers; it never sends us anything we count. Only a
+      // looking one needs an answer: an observing observer answers a looking voter in turn (ZooKeeper's
+      // WorkerReceiver answers both ways too), so answering it back would bounce notifications between the two for
+      // as long as this voter looks, and multiply them on a network that duplicates.
+      if (n.state === ServerState.LOOKING) this.reply(from);
       return this.flush();
     }
     if (!this.looking) {

@@ -14,14 +14,16 @@ export class EventQueue<E> {
   push(at: number, event: E): void {
     const item = { at, seq: this.seq++, event };
     const heap = this.heap;
+    // Sift up by moving parents down into the hole, then drop the item in: no swap allocates.
+    let i = heap.length;
     heap.push(item);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      if (!this.less(item, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
       i = parent;
     }
+    heap[i] = item;
   }
 
   pop(): Scheduled<E> | undefined {
@@ -29,19 +31,19 @@ export class EventQueue<E> {
     if (heap.length === 0) return undefined;
     const top = heap[0]!;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const size = heap.length;
+    if (size > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= size) break;
         const r = l + 1;
-        let m = i;
-        if (l < heap.length && this.less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && this.less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        const m = r < size && this.less(heap[r]!, heap[l]!) ? r : l;
+        if (!this.less(heap[m]!, last)) break;
+        heap[i] = heap[m]!;
         i = m;
       }
+      heap[i] = last;
     }
     return top;
   }

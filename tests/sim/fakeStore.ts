@@ -6,7 +6,18 @@ import { zxidHex } from '../../node-core/consensus/index.js';
 
 export interface Applied {
   zxid: bigint;
+  /** The txn's bytes as a latin1 string: one character per byte, so any payload is held exactly and compared cheaply. */
   data: string;
+}
+
+/** The text an applied entry holds for a txn's bytes. */
+export function entryText(data: Buffer): string {
+  return data.toString('latin1');
+}
+
+/** The bytes behind an applied entry's text. */
+export function entryBytes(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
 }
 
 interface QueuedWrite {
@@ -90,7 +101,13 @@ export class FakeStore {
   write(action: DiskAction, doneAt: number): void {
     switch (action.kind) {
       case 'logTxns':
-        this.logView.push(...action.txns);
+        for (const txn of action.txns) {
+          const last = this.logView[this.logView.length - 1];
+          if (last !== undefined && txn.zxid <= last.zxid) {
+            this.observer.violation(`member ${this.id} logs ${zxidHex(txn.zxid)} after ${zxidHex(last.zxid)}`);
+          }
+          this.logView.push(txn);
+        }
         break;
       case 'truncateLog':
         this.logView = this.logView.filter((t) => t.zxid <= action.zxid);
@@ -173,9 +190,11 @@ export class FakeStore {
       return null;
     }
     const fresh: Applied[] = [];
-    for (const txn of this.logView) {
-      if (txn.zxid <= lastApplied || txn.zxid > zxid) continue;
-      const entry = { zxid: txn.zxid, data: txn.data.toString('utf8') };
+    const log = this.logView;
+    // The log is in zxid order: start at the first entry not applied yet rather than scanning the whole log.
+    for (let i = firstAfter(log, lastApplied); i < log.length && log[i]!.zxid <= zxid; i++) {
+      const txn = log[i]!;
+      const entry = { zxid: txn.zxid, data: entryText(txn.data) };
       this.record(entry);
       fresh.push(entry);
     }
@@ -208,4 +227,16 @@ export class FakeStore {
     this.applied.push(entry);
     this.observer.applied(entry, this.applied.length - 1);
   }
+}
+
+/** The index of the first txn of a zxid-ordered log above `zxid` (the log's length when there is none). */
+function firstAfter(log: readonly Txn[], zxid: bigint): number {
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (log[middle]!.zxid <= zxid) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

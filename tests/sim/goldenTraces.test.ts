@@ -18,6 +18,7 @@ const mustShow: Record<string, RegExp[]> = {
   'trunc.txt': [/ > 3 TRUNC /, / 3: disk truncate after /],
   'snap.txt': [/ > 1 SNAP /, / 1: disk snapshot at /],
   'reconfig.txt': [/COMMITANDACTIVATE/, / config 0x/],
+  'observer-answers.txt': [/ 4: observing leader=2/, / 4 > 3 vote leader=2 .* OBSERVING/, / 3: serving epoch 1/],
 };
 
 describe('golden consensus traces', () => {

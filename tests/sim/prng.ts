@@ -25,6 +25,11 @@ export class Prng {
     return this.next() < probability;
   }
 
+  /** An independent generator seeded from this one's state, which it leaves as it was: draws from it shift no other. */
+  derive(salt: number): Prng {
+    return new Prng((this.state ^ salt) >>> 0);
+  }
+
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
   }

@@ -10,9 +10,10 @@ import {
   type PeerEnvironment,
   type QuorumPeer,
 } from '../../node-core/consensus/index.js';
-import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange, type QuorumConfig } from '../../node-core/consensus/quorumConfig.js';
+import { configChangeOf, parseQuorumConfig, renderQuorumConfig, type ConfigChange } from '../../node-core/consensus/quorumConfig.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName, type QuorumPacket } from '../../node-core/protocol/quorumPackets.js';
-import { CommittedHistory, type Applied } from './fakeStore.js';
+import { CommittedHistory, entryBytes, type Applied } from './fakeStore.js';
+import { membership } from './simMembership.js';
 import { SimMember } from './simMember.js';
 import { describeData, describeDisk, describeNotification, describePacket } from './traceFormat.js';
 
@@ -39,18 +40,14 @@ export class ScriptedMember extends SimMember {
 }
 
 const tickStepMs = 10;
+/** Far more messages than any scripted step causes: beyond it, members are answering each other endlessly. */
+const stormLimit = 10_000;
 const reconfigPrefix = 'reconfig ';
 
 /** The scripted transactions that change the membership: `reconfig ` and the configuration text, comma separated. */
 function scriptedConfigChange(data: Buffer): ConfigChange | null {
   const text = data.toString('utf8');
   return text.startsWith(reconfigPrefix) ? configChangeOf(parseQuorumConfig(text.slice(reconfigPrefix.length))) : null;
-}
-
-function membership(voters: readonly number[], observers: readonly number[], version: bigint): QuorumConfig {
-  const member = (id: number, role: 'participant' | 'observer') => ({ id, role, spec: `127.0.0.1:${2880 + id}:${3880 + id}:${role}` });
-  const members = [...voters.map((id) => member(id, 'participant')), ...observers.map((id) => member(id, 'observer'))];
-  return { members: members.sort((a, b) => a.id - b.id), version };
 }
 
 export class ScriptedEnsemble {
@@ -131,9 +128,17 @@ export class ScriptedEnsemble {
     return dropped.length;
   }
 
-  /** Delivers until nothing is in flight. */
+  /** Delivers until nothing is in flight; an exchange that never ends is reported and cut off, not waited out. */
   stabilize(): void {
-    while (this.inFlight.length > 0) this.deliverOne(this.inFlight.shift()!);
+    let delivered = 0;
+    while (this.inFlight.length > 0) {
+      if (++delivered > stormLimit) {
+        this.violations.push(`message storm: still ${this.inFlight.length} in flight after ${stormLimit} deliveries, the last ${describeInFlight(this.inFlight[0]!)}`);
+        this.inFlight = [];
+        return;
+      }
+      this.deliverOne(this.inFlight.shift()!);
+    }
   }
 
   /** Moves the clock `ms` in 10 ms steps, ticking every running member and stabilizing after each step. */
@@ -199,7 +204,7 @@ export class ScriptedEnsemble {
       const p = m.peer;
       return (
         `${m.id}: ${p.state}${p.isServing ? ' serving' : ''} leader=${p.leaderId ?? '-'} accepted=${p.acceptedEpoch} ` +
-        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => describeData(Buffer.from(e.data))).join(',') || '-'}`
+        `current=${p.currentEpoch} logged=${zxidHex(p.lastLoggedZxid)} applied=${m.store.applied.map((e) => describeData(entryBytes(e.data))).join(',') || '-'}`
       );
     });
   }
@@ -239,7 +244,7 @@ export class ScriptedEnsemble {
       commit: (zxid) => {
         member.commits.push(zxid);
         const fresh = member.store.applyThrough(zxid) ?? [];
-        this.print(`${id}: commit ${zxidHex(zxid)}${fresh.length > 0 ? ` applies ${fresh.map((e) => describeData(Buffer.from(e.data))).join(',')}` : ''}`);
+        this.print(`${id}: commit ${zxidHex(zxid)}${fresh.length > 0 ? ` applies ${fresh.map((e) => describeData(entryBytes(e.data))).join(',')}` : ''}`);
       },
       serving: (epoch) => this.print(`${id}: serving epoch ${epoch}`),
       stateChanged: (state, leader, reason) =>

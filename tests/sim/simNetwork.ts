@@ -30,11 +30,12 @@ export interface NetworkHost {
 }
 
 export class SimNetwork {
-  /** Open quorum links: key "a-b" (a<b) -> link id; a packet of an older link is not delivered. */
-  private readonly links = new Map<string, number>();
+  /** Open quorum links: linkKey(a, b) -> link id; a packet of an older link is not delivered. */
+  private readonly links = new Map<number, number>();
   private nextLink = 1;
-  private readonly lastDelivery = new Map<string, number>();
-  private readonly partitioned = new Set<string>();
+  /** The latest delivery time per direction (directionKey), which a later packet may not overtake. */
+  private readonly lastDelivery = new Map<number, number>();
+  private readonly partitioned = new Set<number>();
 
   constructor(
     private readonly host: NetworkHost,
@@ -109,7 +110,7 @@ export class SimNetwork {
       return;
     }
     // TCP: FIFO per direction, whatever the random delay.
-    const direction = `${from}>${to}`;
+    const direction = directionKey(from, to);
     const at = Math.max(this.host.now() + this.delay(), this.lastDelivery.get(direction) ?? 0);
     this.lastDelivery.set(direction, at);
     this.host.schedule(at, { kind: 'packet', from, to, link, packet });
@@ -134,6 +135,13 @@ export class SimNetwork {
   }
 }
 
-function linkKey(a: number, b: number): string {
-  return a < b ? `${a}-${b}` : `${b}-${a}`;
+// Member ids are small: number keys cost no string per packet.
+const idSpan = 1 << 10;
+
+function linkKey(a: number, b: number): number {
+  return a < b ? a * idSpan + b : b * idSpan + a;
+}
+
+function directionKey(from: number, to: number): number {
+  return from * idSpan + to;
 }

@@ -1,48 +1,45 @@
 // A deterministic simulator of a Paddock ensemble: N QuorumPeer state machines, a fake clock, an election network
 // that drops, delays, reorders and duplicates, quorum links with TCP semantics (FIFO until they break), partitions,
-// crash/restart with only durable state surviving (and a possibly torn last write), and clients writing to random
-// members. Safety invariants are checked after every event; a run is a pure function of its seed.
+// crash/restart with only durable state surviving (and a possibly torn last write), reconfigs that change members'
+// roles (SimReconfig), and clients with sessions sending
+// real requests to random members. The leader prepares them with the production RequestPreparer and every member
+// applies the committed txns to its own DataTree with applyTxn. Safety invariants are checked after every event; a
+// run is a pure function of its seed (and the fault regime drawn from it).
 import { type DiskAction, type PeerEnvironment, zxidHex } from '../../node-core/consensus/index.js';
 import { QuorumPacketType, quorumPacket, quorumPacketTypeName } from '../../node-core/protocol/quorumPackets.js';
+import { configChangeOfEntry } from '../../node-core/txn/reconfigTxn.js';
 import { CommittedHistory, type Applied } from './fakeStore.js';
+import { convergenceProblem, convergenceStage } from './convergence.js';
 import { EventQueue } from './eventQueue.js';
+import { drawFaultOptions, reconfigRunSalt, type FaultOptions } from './faultOptions.js';
+import type { Operation } from './linearizability.js';
+import type { ZnodeInput, ZnodeOutput } from './linearizabilityModels.js';
 import { Prng } from './prng.js';
 import { SimNetwork, type NetworkEvent } from './simNetwork.js';
-import { SimMember } from './simMember.js';
+import { SimReconfig } from './simReconfig.js';
+import { TraceRing } from './traceRing.js';
+import { ServingMember as Member, SimRequestPath } from './simRequestPath.js';
 
 export interface SimOptions {
   seed: number;
-  voters?: number;
-  observers?: number;
-  /** Virtual milliseconds with faults, then the same again healed to check the ensemble converges. */
+  /** Pins parts of the fault regime; the rest is drawn from the seed. */
+  faults?: Partial<FaultOptions>;
+  /** Virtual milliseconds with faults (default 20 s). */
   faultyMs?: number;
+  /**
+   * The most the healed ensemble may take to converge (default 20 s): every member serving, a request acknowledged
+   * after the heal, every acknowledged write applied everywhere. The run ends as soon as that holds.
+   */
   healedMs?: number;
   /** Record a line per event (slow); failures always report the tail of the trace. */
   verbose?: boolean;
-  committedLogSize?: number;
   /** A run that needs more events than this is reported as a runaway (default 2,000,000). */
   maxEvents?: number;
 }
 
-export interface AckedWrite {
-  client: number;
-  payload: string;
-  call: number;
-  ret: number;
-  /** Position in the committed history (0-based). */
-  index: number;
-}
-
-export interface ClientWrite {
-  client: number;
-  payload: string;
-  call: number;
-  ret: number | undefined;
-  index: number | undefined;
-}
-
 export interface SimResult {
   seed: number;
+  faults: FaultOptions;
   ok: boolean;
   violations: string[];
   events: number;
@@ -50,15 +47,13 @@ export interface SimResult {
   acked: number;
   elections: number;
   crashes: number;
-  writes: ClientWrite[];
+  /** Learners synchronised by each kind of sync the leader chose. */
+  syncs: { diff: number; trunc: number; snap: number };
+  /** Virtual milliseconds from the heal until the ensemble had converged (or the bound, when it did not). */
+  convergedAfterMs: number;
+  /** Client operations on persistent znodes, for the linearizability check against the znode register model. */
+  history: Operation<ZnodeInput, ZnodeOutput>[];
   trace: string[];
-}
-
-class Member extends SimMember {
-  serving = false;
-  pendingWrites = new Map<string, ClientWrite>();
-  tickToken = 0;
-  scheduledTickAt = Infinity;
 }
 
 type Event =
@@ -67,50 +62,53 @@ type Event =
   | { kind: 'tick'; member: number; token: number }
   | { kind: 'client' }
   | { kind: 'fault' }
+  | { kind: 'reconfig' }
   | { kind: 'restart'; member: number }
   | { kind: 'crash'; member: number; incarnation: number };
 
+type PacketEvent = Extract<NetworkEvent, { kind: 'packet' }>;
+
 const tickTime = 100;
+/** How often, in virtual time, a healed run checks whether it has converged. */
+const settleCheckMs = 100;
+
+function describeDelivery(event: PacketEvent): string {
+  return `${event.from}->${event.to} ${quorumPacketTypeName(event.packet.type)} ${zxidHex(event.packet.zxid)}`;
+}
 
 export class Simulation {
   private readonly rng: Prng;
   private readonly queue = new EventQueue<Event>();
   private readonly network: SimNetwork;
   private readonly members: Member[] = [];
-  private readonly voterIds: number[];
-  private readonly observerIds: number[];
+  private readonly reconfig: SimReconfig;
   private now = 0;
   private readonly violations: string[] = [];
-  private readonly trace: string[] = [];
+  private readonly trace = new TraceRing<PacketEvent>(200, describeDelivery);
   private events = 0;
   private elections = 0;
   private crashes = 0;
+  private readonly syncs = { diff: 0, trunc: 0, snap: 0 };
   private readonly history = new CommittedHistory();
   /** The one committed history every member's applied state must be a prefix of. */
   private readonly committed: Applied[] = this.history.entries;
   private readonly epochLeaders = new Map<string, number>();
-  private readonly writes: ClientWrite[] = [];
-  private nextPayload = 0;
+  private readonly requests: SimRequestPath;
   private healed = false;
-  private quietAfter = Infinity;
+  /** Once the healed ensemble serves and has acknowledged a request, clients stop so that every member can catch up. */
+  private quiet = false;
   /** Clients pause now and then, so that leaders are sometimes idle when members rejoin (TRUNC, empty DIFF). */
   private clientsActive = true;
-  // fault parameters, drawn per seed
-  private readonly faultEveryMs: number;
-  private readonly writeEveryMs: number;
-  private readonly diskMaxMs: number;
-  private readonly inFlightCrashRate: number;
+  readonly faults: FaultOptions;
 
   constructor(private readonly options: SimOptions) {
     this.rng = new Prng(options.seed);
-    const voters = options.voters ?? this.rng.pick([3, 3, 5, 5, 5]);
-    const observers = options.observers ?? (this.rng.chance(0.3) ? 1 : 0);
-    this.voterIds = Array.from({ length: voters }, (_, i) => i + 1);
-    this.observerIds = Array.from({ length: observers }, (_, i) => voters + i + 1);
-    const dropRate = this.rng.next() * 0.1;
-    const dupRate = this.rng.next() * 0.05;
-    const maxDelay = this.rng.int(2, 40);
-    const linkBreakRate = this.rng.next() * 0.004;
+    const faults = drawFaultOptions(this.rng, options.faults);
+    this.faults = faults;
+    const voterIds = Array.from({ length: faults.voters }, (_, i) => i + 1);
+    const observerIds = Array.from({ length: faults.observers }, (_, i) => faults.voters + i + 1);
+    const ids = [...voterIds, ...observerIds];
+    this.reconfig = new SimReconfig(this.rng.derive(reconfigRunSalt), ids, voterIds, observerIds);
     this.network = new SimNetwork(
       {
         rng: this.rng,
@@ -120,13 +118,9 @@ export class Simulation {
         isAlive: (id) => this.member(id).alive,
         incarnationOf: (id) => this.member(id).incarnation,
       },
-      { dropRate, dupRate, maxDelay, linkBreakRate },
+      { dropRate: faults.dropRate, dupRate: faults.duplicateRate, maxDelay: faults.maxDelayMs, linkBreakRate: faults.linkBreakRate },
     );
-    this.faultEveryMs = this.rng.int(300, 3000);
-    this.writeEveryMs = this.rng.int(10, 80);
-    this.diskMaxMs = this.rng.pick([1, 5, 15, 50]);
-    this.inFlightCrashRate = this.rng.pick([0, 0.001, 0.003]);
-    for (const id of [...this.voterIds, ...this.observerIds]) {
+    for (const id of ids) {
       this.members.push(
         new Member(id, {
           applied: (entry, index) => this.checkApplied(id, entry, index),
@@ -134,17 +128,30 @@ export class Simulation {
         }),
       );
     }
+    this.requests = new SimRequestPath(
+      {
+        rng: this.rng,
+        faults,
+        tickTime,
+        now: () => this.now,
+        note: (line) => this.note(line),
+        violation: (message) => this.violation(message),
+      },
+      this.members,
+      this.reconfig.initialConfig,
+    );
   }
 
   run(): SimResult {
     const faultyMs = this.options.faultyMs ?? 20_000;
     const healedMs = this.options.healedMs ?? 20_000;
     for (const member of this.members) this.startMember(member);
-    this.queue.push(this.rng.int(0, this.writeEveryMs), { kind: 'client' });
-    this.queue.push(this.faultEveryMs, { kind: 'fault' });
-    let healChecked = false;
+    this.queue.push(this.rng.int(0, this.faults.clientEveryMs), { kind: 'client' });
+    this.queue.push(this.faults.faultEveryMs, { kind: 'fault' });
+    if (this.faults.reconfigEveryMs > 0) this.queue.push(this.reconfig.nextGap(this.faults.reconfigEveryMs), { kind: 'reconfig' });
     const end = faultyMs + healedMs;
-    this.quietAfter = end - Math.min(3000, healedMs / 2);
+    let nextSettleCheck = faultyMs;
+    let convergedAt = end;
     for (;;) {
       const item = this.queue.pop();
       if (item === undefined || item.at > end) break;
@@ -157,40 +164,57 @@ export class Simulation {
         this.violation(`runaway: more than ${this.events} events (a message storm or livelock)`);
         break;
       }
-      if (!healChecked && this.now >= end) healChecked = true;
+      if (this.healed && this.now >= nextSettleCheck) {
+        nextSettleCheck = this.now + settleCheckMs;
+        const stage = convergenceStage(this.members, this.requests, faultyMs);
+        if (stage === 'quiet') this.quiet = true;
+        if (stage === 'converged') {
+          convergedAt = this.now;
+          break;
+        }
+      }
     }
-    if (this.violations.length === 0) this.checkConverged();
+    if (this.violations.length === 0) {
+      const problem = convergenceProblem(this.members, this.requests, faultyMs, healedMs);
+      if (problem !== null) this.violation(problem);
+    }
     return {
       seed: this.options.seed,
+      faults: this.faults,
       ok: this.violations.length === 0,
       violations: this.violations,
       events: this.events,
       committed: this.committed.length,
-      acked: this.writes.filter((w) => w.ret !== undefined).length,
+      acked: this.requests.acknowledgedCount,
       elections: this.elections,
       crashes: this.crashes,
-      writes: this.writes,
-      trace: this.trace.slice(-200),
+      syncs: this.syncs,
+      convergedAfterMs: convergedAt - faultyMs,
+      history: this.requests.history(),
+      trace: this.trace.lines(),
     };
   }
 
   // ---- members ----
 
   private startMember(member: Member): void {
+    // A member restarts with the membership it last put in force, as ZooKeeper does from its dynamic config file.
+    const membership = this.reconfig.membershipOf(member.id);
     const config = {
       myId: member.id,
-      voters: this.voterIds,
-      observers: this.observerIds,
+      voters: membership.voters,
+      observers: membership.observers,
+      configData: membership.configData,
+      configChangeOf: configChangeOfEntry,
       tickTime,
       initLimit: 10,
       syncLimit: 5,
-      committedLogSize: this.options.committedLogSize ?? this.rng.pick([3, 20, 500]),
+      committedLogSize: this.faults.committedLogSize,
       connectRetryMs: 100,
       log: (message: string) => this.note(`  ${message}`),
     };
     const durable = member.boot(this.now, config, this.environment(member));
-    member.serving = false;
-    member.pendingWrites = new Map();
+    this.requests.started(member);
     this.note(`start ${member.id} (incarnation ${member.incarnation}) accepted=${durable.acceptedEpoch} current=${durable.currentEpoch} applied=${zxidHex(durable.appliedZxid)} log=${durable.logTail.length}`);
     member.executor!.start(durable);
   }
@@ -198,11 +222,11 @@ export class Simulation {
   private crash(member: Member): void {
     this.crashes++;
     member.serving = false;
-    this.failPending(member);
+    this.requests.connectionsLost(member);
     // The first unfinished write may have reached the disk in part: a prefix of its entries survives.
     const torn = member.store.tearableWrite;
     let kept = 0;
-    if (torn !== null && this.rng.chance(0.5)) {
+    if (torn !== null && this.rng.chance(this.faults.tornTailRate)) {
       kept = this.rng.int(0, torn.length);
       this.note(`crash ${member.id}: torn write kept ${kept}/${torn.length}`);
     } else {
@@ -213,10 +237,6 @@ export class Simulation {
     const loud = this.rng.chance(0.5);
     const others = this.members.filter((m) => m !== member).map((m) => m.id);
     this.network.dropLinksOf(member.id, others, loud);
-  }
-
-  private failPending(member: Member): void {
-    member.pendingWrites.clear(); // outcome unknown: the write keeps ret undefined
   }
 
   // ---- actions: this member's PeerEnvironment ----
@@ -240,12 +260,15 @@ export class Simulation {
       stateChanged: (state, leader, reason) => {
         if (state === 'looking') this.elections++;
         member.serving = false;
-        this.failPending(member);
+        this.requests.connectionsLost(member);
         this.note(`state ${member.id} -> ${state}${leader !== null ? ` (leader ${leader})` : ''}${reason ? `: ${reason}` : ''}`);
       },
-      // The simulated membership is static; sessions and syncs are not simulated.
-      configActivated: () => undefined,
-      leaderReceivedRequest: (_from, data) => void member.executor?.propose(data),
+      configActivated: (change) => {
+        this.reconfig.activate(member.id, change);
+        this.note(`config ${member.id}: voters=${change.voters.join(',')} observers=${change.observers.join(',') || '-'} version=${zxidHex(change.version)}`);
+      },
+      // Session revalidation and syncs are not simulated.
+      leaderReceivedRequest: (from, data, authInfo) => this.requests.forwarded(member, from, data, authInfo),
       learnerPing: () => undefined,
       revalidateSession: () => undefined,
       sessionRevalidated: () => undefined,
@@ -264,15 +287,18 @@ export class Simulation {
       }
       this.epochLeaders.set(key, member.id);
     }
+    this.requests.serving(member, epoch, member.peer?.state === 'leading');
     this.note(`serving ${member.id} epoch ${epoch} as ${member.peer?.state}`);
   }
 
   private enqueueDisk(member: Member, action: DiskAction): void {
     // Group commit: a write completes with the fsync that follows it, never before an earlier write.
-    member.store.write(action, this.now + this.rng.int(0, this.diskMaxMs));
+    member.store.write(action, this.now + this.rng.int(0, this.faults.diskMaxMs));
+    // A SNAP replaces the applied state at once.
+    if (action.kind === 'installSnapshot') this.requests.followStore(member);
     const doneAt = member.store.busyUntil;
     // Crashes are most revealing while a write is still in flight: the member may already have told others.
-    const risky = action.kind === 'logTxns' ? this.inFlightCrashRate : this.inFlightCrashRate * 20;
+    const risky = action.kind === 'logTxns' ? this.faults.inFlightCrashRate : this.faults.inFlightCrashRate * 20;
     if (!this.healed && this.rng.chance(risky)) {
       this.queue.push(this.rng.int(this.now, doneAt), { kind: 'crash', member: member.id, incarnation: member.incarnation });
     }
@@ -287,22 +313,16 @@ export class Simulation {
   private applyUpTo(member: Member, zxid: bigint): void {
     const fresh = member.store.applyThrough(zxid);
     if (fresh === null) return;
-    const firstIndex = member.store.applied.length - fresh.length;
-    fresh.forEach((entry, i) => {
-      const pending = member.pendingWrites.get(entry.data);
-      if (pending !== undefined) {
-        member.pendingWrites.delete(entry.data);
-        pending.ret = this.now;
-        pending.index = firstIndex + i;
-      }
-    });
+    this.requests.committed(member);
     // Occasionally persist a snapshot of the applied state and drop the log it covers (like a purge).
-    if (this.rng.chance(0.05) && member.store.applied.length > 0) member.store.takeSnapshot(this.rng.chance(0.5));
+    if (this.rng.chance(this.faults.snapshotRate) && member.store.applied.length > 0) member.store.takeSnapshot(this.rng.chance(0.5));
   }
 
   private checkApplied(id: number, entry: Applied, index: number): void {
+    const before = this.committed.length;
     const problem = this.history.check(id, entry, index);
     if (problem !== null) this.violation(problem);
+    if (this.committed.length > before) this.requests.newlyCommitted(entry);
   }
 
   // ---- events ----
@@ -323,7 +343,8 @@ export class Simulation {
         const member = this.member(event.to);
         if (!this.network.isOpen(event.from, event.to, event.link)) return;
         if (!member.alive || member.executor === null) return;
-        this.note(`${event.from}->${event.to} ${quorumPacketTypeName(event.packet.type)} ${zxidHex(event.packet.zxid)}`);
+        this.note(event);
+        this.countSync(event.packet.type);
         member.executor.receivePacket(event.from, event.packet);
         return;
       }
@@ -347,14 +368,18 @@ export class Simulation {
         return;
       }
       case 'client':
-        // The last seconds are quiet so that followers catch up before the convergence check.
-        if (this.now > this.quietAfter) return;
-        if (this.clientsActive) this.clientWrite();
-        this.queue.push(this.now + this.rng.int(1, this.writeEveryMs), { kind: 'client' });
+        if (this.quiet) return;
+        if (this.clientsActive) this.requests.clientStep();
+        this.queue.push(this.now + this.rng.int(1, this.faults.clientEveryMs), { kind: 'client' });
         return;
       case 'fault':
         this.injectFault();
-        this.queue.push(this.now + this.rng.int(Math.floor(this.faultEveryMs / 2), this.faultEveryMs * 2), { kind: 'fault' });
+        this.queue.push(this.now + this.rng.int(Math.floor(this.faults.faultEveryMs / 2), this.faults.faultEveryMs * 2), { kind: 'fault' });
+        return;
+      case 'reconfig':
+        if (this.healed) return;
+        this.requests.requestReconfig(this.reconfig.nextMembers());
+        this.queue.push(this.now + this.reconfig.nextGap(this.faults.reconfigEveryMs), { kind: 'reconfig' });
         return;
       case 'restart': {
         const member = this.member(event.member);
@@ -365,10 +390,16 @@ export class Simulation {
         const member = this.member(event.member);
         if (!member.alive || member.incarnation !== event.incarnation || this.healed) return;
         this.crash(member);
-        this.queue.push(this.now + this.rng.int(50, 2000), { kind: 'restart', member: member.id });
+        this.scheduleRestart(member);
         return;
       }
     }
+  }
+
+  private countSync(type: number): void {
+    if (type === QuorumPacketType.DIFF) this.syncs.diff++;
+    else if (type === QuorumPacketType.TRUNC) this.syncs.trunc++;
+    else if (type === QuorumPacketType.SNAP) this.syncs.snap++;
   }
 
   private scheduleTick(member: Member, deadline: number | null): void {
@@ -380,36 +411,22 @@ export class Simulation {
     this.queue.push(at, { kind: 'tick', member: member.id, token: member.tickToken });
   }
 
-  private clientWrite(): void {
-    const member = this.rng.pick(this.members);
-    if (!member.alive || member.peer === null || member.executor === null || !member.serving) return;
-    const client = this.rng.int(1, 5);
-    const payload = `c${client}-w${this.nextPayload++}`;
-    const write: ClientWrite = { client, payload, call: this.now, ret: undefined, index: undefined };
-    const data = Buffer.from(payload, 'utf8');
-    // Proposing or forwarding never commits at once (the leader's own ACK waits for its disk), so the write is
-    // recorded once it was taken.
-    const taken = member.peer.state === 'leading' ? member.executor.propose(data) !== null : member.executor.forwardRequest(data);
-    if (!taken) return;
-    this.writes.push(write);
-    member.pendingWrites.set(payload, write);
-  }
-
   private injectFault(): void {
-    if (this.healed) {
-      this.clientsActive = true;
-      return;
-    }
+    if (this.healed) return;
     if (this.rng.chance(0.3)) this.clientsActive = !this.clientsActive;
-    const roll = this.rng.next();
+    const f = this.faults;
+    const weights = [f.crashWeight, f.partitionWeight, f.healWeight, f.leaderCrashWeight, f.linkBreakWeight];
+    let roll = this.rng.next() * weights.reduce((a, b) => a + b, 0);
+    let kind = 0;
+    while (kind < weights.length - 1 && roll >= weights[kind]!) roll -= weights[kind++]!;
     const alive = this.members.filter((m) => m.alive);
-    if (roll < 0.35) {
+    if (kind === 0) {
       const victim = this.rng.pick(this.members);
       if (victim.alive) {
         this.crash(victim);
-        this.queue.push(this.now + this.rng.int(50, 3000), { kind: 'restart', member: victim.id });
+        this.scheduleRestart(victim);
       }
-    } else if (roll < 0.55) {
+    } else if (kind === 1) {
       // Partition: cut one member (often the leader, which then keeps logging proposals nobody else has) off from
       // a random subset of the others.
       const leader = alive.find((m) => m.peer?.state === 'leading');
@@ -421,15 +438,15 @@ export class Simulation {
         }
       }
       this.note(`partition ${isolated} from some`);
-    } else if (roll < 0.75) {
+    } else if (kind === 2) {
       this.network.healPartitions();
       this.note('partitions healed');
-    } else if (roll < 0.85 && alive.length > 0) {
+    } else if (kind === 3) {
       // Kill the leader specifically: the interesting case.
       const leader = alive.find((m) => m.peer?.state === 'leading');
       if (leader !== undefined) {
         this.crash(leader);
-        this.queue.push(this.now + this.rng.int(50, 2000), { kind: 'restart', member: leader.id });
+        this.scheduleRestart(leader);
       }
     } else {
       const a = this.rng.pick(this.members).id;
@@ -438,8 +455,13 @@ export class Simulation {
     }
   }
 
+  private scheduleRestart(member: Member): void {
+    this.queue.push(this.now + this.rng.int(this.faults.restartMinMs, this.faults.restartMaxMs), { kind: 'restart', member: member.id });
+  }
+
   private heal(): void {
     this.healed = true;
+    this.clientsActive = true;
     this.network.healPartitions();
     this.note('--- healed ---');
     for (const member of this.members) {
@@ -447,40 +469,13 @@ export class Simulation {
     }
   }
 
-  /** After healing, every member must serve and hold every acknowledged write. */
-  private checkConverged(): void {
-    const acked = this.writes.filter((w) => w.ret !== undefined);
-    for (const write of acked) {
-      const entry = this.committed[write.index!];
-      if (entry === undefined || entry.data !== write.payload) {
-        this.violation(`acknowledged write ${write.payload} is not at #${write.index} of the committed history`);
-        return;
-      }
-    }
-    const lastAcked = Math.max(-1, ...acked.map((w) => w.index!));
-    for (const member of this.members) {
-      if (!member.alive) continue;
-      if (!member.serving) {
-        this.violation(`member ${member.id} is not serving ${this.options.healedMs ?? 20_000} ms after healing (${member.peer?.state})`);
-        return;
-      }
-      if (member.store.applied.length <= lastAcked) {
-        this.violation(`member ${member.id} has applied ${member.store.applied.length} txns, missing acknowledged #${lastAcked}`);
-        return;
-      }
-    }
-    const healedWrites = acked.filter((w) => w.call >= (this.options.faultyMs ?? 20_000));
-    if (healedWrites.length === 0) this.violation('no write was acknowledged after healing');
-  }
-
   private violation(message: string): void {
     this.violations.push(`t=${this.now}: ${message}`);
   }
 
-  private note(line: string): void {
-    this.trace.push(`${this.now} ${line}`);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    if (this.options.verbose) console.log(`${this.now} ${line}`);
+  private note(line: string | PacketEvent): void {
+    this.trace.add(this.now, line);
+    if (this.options.verbose) console.log(`${this.now} ${typeof line === 'string' ? line : describeDelivery(line)}`);
   }
 }
 

@@ -203,6 +203,61 @@ describe('FastLeaderElection with observers', () => {
     const answer = observer.receive(1, { leader: 1, zxid: 0n, electionEpoch: 1n, peerEpoch: 0n, state: ServerState.LOOKING, version: 2 }, 10);
     expect(answer.filter((a) => a.kind === 'send')).toEqual([]);
   });
+
+  it('a looking voter and an observing observer exchange one answer each, not answers forever (sim seed 910)', () => {
+    const voters = [1, 2, 3];
+    const voter = new FastLeaderElection({ myId: 3, voters });
+    voter.start(0, { lastLoggedZxid: 0x10000012an, currentEpoch: 1n });
+    voter.start(0, { lastLoggedZxid: 0x10000012an, currentEpoch: 1n });
+    // Observer 4 follows leader 2 of epoch 2 and is no longer looking.
+    const observer = new FastLeaderElection({ myId: 4, voters });
+    observer.start(0, { lastLoggedZxid: 0x100000129n, currentEpoch: 1n });
+    for (const sid of [1, 2]) {
+      const state = sid === 2 ? ServerState.LEADING : ServerState.FOLLOWING;
+      observer.receive(sid, { leader: 2, zxid: 0x100000129n, electionEpoch: 2n, peerEpoch: 2n, state, version: 2 }, 10);
+    }
+    expect(observer.isLooking).toBe(false);
+    // The voter's answer to the observer's last LOOKING notification arrives after the observer joined: from then on
+    // every notification one of them sent would be answered by the other while the voter looks.
+    let inFlight: { from: number; to: number; n: Notification }[] = [
+      { from: 3, to: 4, n: { ...voter.vote, state: ServerState.LOOKING, version: 2 } },
+    ];
+    let delivered = 0;
+    while (inFlight.length > 0 && delivered < 10) {
+      const { from, to, n } = inFlight.shift()!;
+      delivered++;
+      const receiver = to === 3 ? voter : observer;
+      for (const action of receiver.receive(from, n, 20 + delivered)) {
+        if (action.kind === 'send') inFlight.push({ from: to, to: action.to, n: action.notification });
+      }
+    }
+    expect(voter.isLooking).toBe(true);
+    expect(delivered).toBe(2);
+    expect(inFlight).toEqual([]);
+  });
+
+  it('a voter still answers a looking observer at once, with its round when looking and its leader when not', () => {
+    const voters = [1, 2, 3];
+    const looking = new FastLeaderElection({ myId: 1, voters });
+    looking.start(0, { lastLoggedZxid: 0n, currentEpoch: 0n });
+    const lookingObserver = { leader: -1, zxid: -1n, electionEpoch: 1n, peerEpoch: -1n, state: ServerState.LOOKING, version: 2 };
+    expect(looking.receive(4, lookingObserver, 5)).toEqual([
+      { kind: 'send', to: 4, notification: expect.objectContaining({ leader: 1, electionEpoch: 1n, state: ServerState.LOOKING }) },
+    ]);
+    const follower = new FastLeaderElection({ myId: 1, voters });
+    follower.start(0, { lastLoggedZxid: 0n, currentEpoch: 0n });
+    for (const sid of [2, 3]) {
+      follower.receive(sid, { leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 1n, state: sid === 3 ? ServerState.LEADING : ServerState.FOLLOWING, version: 2 }, 10);
+    }
+    expect(follower.isLooking).toBe(false);
+    expect(follower.receive(4, lookingObserver, 20)).toEqual([
+      { kind: 'send', to: 4, notification: expect.objectContaining({ leader: 3, state: ServerState.FOLLOWING }) },
+    ]);
+    // An observer that already observes needs nothing from a voter, and a voter never counts what it says.
+    const observing = { leader: 3, zxid: 0n, electionEpoch: 1n, peerEpoch: 1n, state: ServerState.OBSERVING, version: 2 };
+    expect(looking.receive(4, observing, 30)).toEqual([]);
+    expect(follower.receive(4, observing, 30)).toEqual([]);
+  });
 });
 
 describe('FastLeaderElection resend interval', () => {
