@@ -12,7 +12,8 @@ import {
   zabProtocolVersion,
   type QuorumPacket,
 } from '../protocol/quorumPackets.js';
-import { planSync, type Txn } from './history.js';
+import type { Txn } from './history.js';
+import { planLearnerSync } from './learnerSync.js';
 import { isQuorum } from './quorum.js';
 import type { ZabContext } from './zabContext.js';
 import { counterExhausted, counterOf, epochOf, makeZxid, zxidHex } from './zxid.js';
@@ -397,36 +398,18 @@ export class Leader {
   // ---- synchronisation ----
 
   private syncLearner(handle: LearnerHandle): void {
-    const history = this.ctx.history;
-    const commitPoint = this.initialHistoryEnd > history.applied ? this.initialHistoryEnd : history.applied;
-    const plan = planSync(history, handle.peerLastZxid);
-    let txns: Txn[];
-    switch (plan.kind) {
-      case 'diff':
-        this.send(handle.sid, quorumPacket(T.DIFF, commitPoint));
-        txns = plan.txns;
-        break;
-      case 'trunc':
-        this.send(handle.sid, quorumPacket(T.TRUNC, plan.truncateTo));
-        txns = plan.txns;
-        break;
-      case 'snap':
-        handle.snapshotInFlight = true;
-        this.ctx.emit({ kind: 'sendSnapshot', to: handle.sid, zxid: history.applied });
-        txns = history.after(history.applied);
-        break;
+    const sync = planLearnerSync(this.ctx.history, handle.peerLastZxid, this.initialHistoryEnd, handle.observer);
+    if (sync.opening !== null) {
+      this.send(handle.sid, sync.opening);
+    } else {
+      handle.snapshotInFlight = true;
+      this.ctx.emit({ kind: 'sendSnapshot', to: handle.sid, zxid: sync.snapshotZxid });
     }
     this.ctx.log(
       `leader ${this.ctx.myId}: sync ${handle.sid} (${handle.peerLastZxid === -1n ? '?' : zxidHex(handle.peerLastZxid)}) ` +
-        `by ${plan.kind.toUpperCase()} + ${txns.length} txns`,
+        `by ${sync.kind.toUpperCase()} + ${sync.txnCount} txns`,
     );
-    for (const txn of txns) {
-      const committed = txn.zxid <= commitPoint;
-      // Observers hear of a proposal only once it commits (INFORM); they get no outstanding ones.
-      if (handle.observer && !committed) break;
-      this.send(handle.sid, quorumPacket(T.PROPOSAL, txn.zxid, txn.data));
-      if (committed) this.send(handle.sid, quorumPacket(T.COMMIT, txn.zxid));
-    }
+    for (const packet of sync.packets) this.send(handle.sid, packet);
     this.send(handle.sid, quorumPacket(T.NEWLEADER, makeZxid(this.epoch, 0n), this.ctx.configData));
     handle.phase = 'awaitingNewLeaderAck';
   }

@@ -22,9 +22,7 @@ import { epochOf, makeZxid, zxidHex } from '../../consensus/zxid.js';
 import { fromWireNotification, toWireNotification } from '../../consensus/notificationWire.js';
 import { readEpochFile, writeEpochFile, ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE } from '../../storage/index.js';
 import { decodeTxnEntry } from '../../txn/txnRecords.js';
-import { deserializeSnapshot, type LoadedSnapshot } from '../../tree/snapshotCodec.js';
-import { snapshotOf } from './quorumPacketStream.js';
-import { streamSnapshot } from './snapshotTransfer.js';
+import { MemberSnapshots } from './memberSnapshots.js';
 import { OpCode, type Id } from '../../protocol/index.js';
 import { QuorumPacketType } from '../../protocol/quorumPackets.js';
 import type { WriteRequest } from '../../txn/prepRequest.js';
@@ -70,8 +68,6 @@ export class EnsembleMember {
   private tickTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readOnlyTimer: NodeJS.Timeout | undefined;
-  /** The last SNAP's snapshot, decoded by the link as it arrived; the core's installSnapshot action installs it. */
-  private receivedSnapshot: { zxid: bigint; snapshot: LoadedSnapshot } | null = null;
   private diskTail: Promise<void> = Promise.resolve();
   private diskBarrier: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -80,6 +76,7 @@ export class EnsembleMember {
   private zxidFloor = 0n;
   private readonly memberSessions: MemberSessions;
   private readonly secretSync: SessionSecretSync;
+  private readonly snapshots: MemberSnapshots;
   readonly elections = new ElectionHistory();
 
   constructor(
@@ -110,6 +107,19 @@ export class EnsembleMember {
       liveSessions: () => liveSessionsAfter(this.server.database.sessions.keys(), this.unapplied),
       leaderId: () => this.peer?.leaderId ?? null,
       persist: () => this.persistOutOfBand(() => this.server.passwords.persist()),
+    });
+    this.snapshots = new MemberSnapshots({
+      server: this.server,
+      config,
+      logger,
+      quorum: () => this.quorum,
+      sent: (to) => {
+        if (!this.stopped) this.executor.snapshotSent(to);
+      },
+      adoptState: () => {
+        this.publishConfig();
+        this.server.attachPipeline(this.commitPath);
+      },
     });
   }
 
@@ -171,8 +181,7 @@ export class EnsembleMember {
       logger: this.logger.child('quorum'),
       onPacket: (from, packet) => {
         if (this.secretSync.receive(from, packet)) return;
-        const snapshot = snapshotOf(packet);
-        if (snapshot !== undefined) this.receivedSnapshot = { zxid: packet.zxid, snapshot };
+        this.snapshots.noteReceived(packet);
         this.executor.receivePacket(from, packet);
       },
       onLinkClosed: (peer) => this.executor.linkClosed(peer),
@@ -254,7 +263,7 @@ export class EnsembleMember {
       },
       connectToLeader: (leader) => this.quorum.connectToLeader(leader),
       closeLink: (peer) => this.quorum.close(peer),
-      sendSnapshot: (to, zxid) => this.sendSnapshot(to, zxid),
+      sendSnapshot: (to, zxid) => this.snapshots.send(to, zxid),
       persist: (action) => this.disk(action),
       commit: (zxid) => this.applyThrough(zxid),
       serving: (epoch) => this.becomeServing(epoch),
@@ -304,7 +313,7 @@ export class EnsembleMember {
       );
       this.diskTail = Promise.all([this.diskTail, appended]).then(() => undefined);
     } else {
-      if (action.kind === 'installSnapshot') this.installSnapshotInMemory(action.zxid, action.snapshot, action.txns);
+      if (action.kind === 'installSnapshot') this.unapplied = this.snapshots.installInMemory(action.zxid, action.snapshot, action.txns);
       if (action.kind === 'truncateLog') this.unapplied = this.unapplied.filter((t) => t.zxid <= action.zxid);
       this.diskTail = this.diskTail.then(() => this.performDisk(action));
       this.diskBarrier = this.diskTail;
@@ -335,12 +344,7 @@ export class EnsembleMember {
         await database.log.truncateAfter(action.zxid);
         return;
       case 'installSnapshot':
-        // Entries after the snapshot are not in the leader's history at that point, so they go first; then the
-        // snapshot (atomically renamed into place) supersedes everything before it; then the txns that follow it.
-        await database.log.truncateAfter(action.zxid < database.log.lastZxid() ? action.zxid : database.log.lastZxid());
-        database.log.roll();
-        await database.writeSnapshot();
-        await Promise.all(action.txns.filter((t) => t.zxid > database.log.lastZxid()).map((t) => database.log.append(t.data)));
+        await this.snapshots.installOnDisk(action.zxid, action.txns);
         return;
     }
   }
@@ -373,32 +377,6 @@ export class EnsembleMember {
       const { header, txn: record } = decodeTxnEntry(txn.data);
       this.server.pipeline.applyCommittedTxn(header, record);
     }
-  }
-
-  private installSnapshotInMemory(zxid: bigint, snapshot: Buffer | null, txns: readonly Txn[]): void {
-    const received = this.receivedSnapshot;
-    this.receivedSnapshot = null;
-    if (snapshot === null && received?.zxid !== zxid) throw new Error(`no snapshot received for the SNAP at ${zxidHex(zxid)}`);
-    const restored = snapshot === null ? received!.snapshot : deserializeSnapshot(snapshot);
-    restored.tree.lastProcessedZxid = zxid;
-    this.server.database.replaceState(restored.tree, restored.sessions);
-    this.server.sessions.clearAll();
-    for (const [sessionId, timeout] of restored.sessions) this.server.sessions.add(sessionId, timeout, Date.now());
-    this.publishConfig();
-    this.server.attachPipeline(this.commitPath);
-    this.unapplied = txns.filter((t) => t.zxid > zxid);
-    this.logger.info(`Installed the leader's snapshot at ${zxidHex(zxid)} (${restored.tree.nodeCount} znodes)`);
-  }
-
-  private sendSnapshot(to: number, zxid: bigint): void {
-    const database = this.server.database;
-    if (database.lastProcessedZxid !== zxid) {
-      this.logger.warn(`snapshot for ${to} asked at ${zxidHex(zxid)} but state is at ${zxidHex(database.lastProcessedZxid)}`);
-    }
-    const stallMs = this.config.initLimit * this.config.tickTime;
-    void streamSnapshot(this.quorum, database, to, zxid, stallMs, this.logger).then((outcome) => {
-      if (outcome === 'sent' && !this.stopped) this.executor.snapshotSent(to);
-    });
   }
 
   // ---- serving ----
