@@ -13,10 +13,12 @@ let exitCode = result.status ?? 1;
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   const passed = summary.numPassedTests ?? 0;
-  // Failed suites include every describe block around a failed test; they add to the count only when no test
-  // failed (a file that could not even load), so the line never hides a failure and never double-counts one.
-  const failedTests = summary.numFailedTests ?? 0;
-  const failed = failedTests > 0 ? failedTests : (summary.numFailedTestSuites ?? 0);
+  // A file that failed with no failed test in it (it could not load, or a beforeAll threw and its tests were
+  // skipped) counts as one failure, so the line never hides a failure and never double-counts one.
+  const failedFiles = (summary.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
+  const failed = (summary.numFailedTests ?? 0) + failedFiles;
   const skipped = (summary.numPendingTests ?? 0) + (summary.numTodoTests ?? 0);
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   if (passed === 0) exitCode = exitCode || 1;

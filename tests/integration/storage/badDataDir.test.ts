@@ -28,11 +28,13 @@ beforeAll(async () => {
   try {
     const client = await ZkClient.connect(target.connectString);
     for (let i = 0; i < NODES; i++) await client.create(`/n${i}`, `value-${i}`);
-    await client.close();
-    // snapshots are written in the background; wait until at least two are complete
-    for (let i = 0; i < 100 && filesOf(target.members[0]!.dataDir, 'snapshot.').length < 2; i++) {
+    // Snapshots are written in the background, one at a time: one that falls due while another is being written is
+    // skipped, as in ZooKeeper. Keep writing until two are complete.
+    for (let round = 0; round < 150 && filesOf(target.members[0]!.dataDir, 'snapshot.').length < 2; round++) {
+      await client.create(`/more${round}`, 'x');
       await new Promise((r) => setTimeout(r, 100));
     }
+    await client.close();
     await target.kill(1);
     pristine = join(work, 'pristine');
     cpSync(target.members[0]!.dataDir, pristine, { recursive: true });
