@@ -4,7 +4,7 @@
 // Paddock go through the same harness and must give each client the same experience.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient } from '../../node-core/client/index.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually } from '../helpers/polling.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy.js';
 import { compatTargets, startTarget, type ZkTarget } from '../helpers/zkTarget.js';
 import type { ClientState, FaultClient } from './faults/faultClient.js';

@@ -2,7 +2,16 @@
 // as 'ok' or its KeeperError code, so an assertion can name the error a server answered with.
 import { KeeperError } from '../../node-core/protocol/index.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once check() is true; throws after timeoutMs, naming what was awaited. */
+export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition', pollMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(pollMs);
+  }
+}
 
 /** Polls `probe` every 100 ms until `done` accepts its value; fails naming `what` and the last value. */
 export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LineProcess } from './lineProcess.js';
-import { eventually } from '../../helpers/eventually.js';
+import { eventually } from '../../helpers/polling.js';
 import { pushState, type ClientState, type FaultClient, type Outcome } from './faultClient.js';
 
 // Debian's kazoo is installed for the system interpreter only, not for a pyenv python3 earlier on PATH.

@@ -1,6 +1,6 @@
 // npm's node-zookeeper-client behind the FaultClient shape, in this process.
 import { nzk } from '../../helpers/nodeZookeeperClient.js';
-import { eventually } from '../../helpers/eventually.js';
+import { eventually } from '../../helpers/polling.js';
 import { pushState, type ClientState, type FaultClient, type Outcome } from './faultClient.js';
 
 interface NzkState {

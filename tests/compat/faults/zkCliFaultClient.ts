@@ -3,7 +3,7 @@
 // queue, and so does every command after it; the `version` marker after each command shows where its output ends.
 import { LineProcess } from './lineProcess.js';
 import { ZKCLI_PATH, zkCliAvailable } from '../../helpers/zkCli.js';
-import { eventually } from '../../helpers/eventually.js';
+import { eventually } from '../../helpers/polling.js';
 import { pushState, type ClientState, type FaultClient, type Outcome } from './faultClient.js';
 
 const MARKER_PREFIX = 'ZooKeeper CLI version: ';

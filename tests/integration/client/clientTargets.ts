@@ -20,9 +20,8 @@ export function connectClient(connectString: string, options: ZkClientOptions = 
   return ZkClient.connect(connectString, { sessionTimeout: 10_000, ...options });
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export { eventually } from '../../helpers/eventually.js';
+export { eventually, sleep } from '../../helpers/polling.js';
 
 export function hostAndPort(hostPort: string): { host: string; port: number } {
   const colon = hostPort.lastIndexOf(':');

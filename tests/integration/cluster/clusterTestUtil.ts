@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ZkClient } from '../../../node-core/client/index.js';
 import type { MemberState } from '../../../node-core/cluster/index.js';
-import { eventually } from '../../helpers/eventually.js';
+import { eventually } from '../../helpers/polling.js';
 
 /** False for a pid that is gone or a zombie (exited, waiting to be reaped by a parent that may never do it). */
 export function processAlive(pid: number): boolean {

@@ -9,7 +9,7 @@ import type { ZkMember, ZkTarget } from '../../helpers/zkTarget.js';
 import { ZkClient } from '../../../node-core/client/index.js';
 import { ErrorCode, KeeperError } from '../../../node-core/protocol/index.js';
 import { expectEveryMemberHas, startWriters } from '../../helpers/acknowledgedWriters.js';
-import { eventually } from '../../helpers/eventually.js';
+import { eventually } from '../../helpers/polling.js';
 
 let target: ZkTarget | undefined;
 const clients: ZkClient[] = [];
